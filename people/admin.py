@@ -1,0 +1,18 @@
+from django.contrib import admin
+from markdownx.admin import MarkdownxModelAdmin
+
+from therapies.services import render_person
+
+from .models import Person
+
+
+@admin.register(Person)
+class PersonAdmin(MarkdownxModelAdmin):
+    list_display = ["name", "credentials", "role_title", "is_sample"]
+    list_filter = ["is_sample", "role_title"]
+    search_fields = ["name", "credentials", "role_title", "short_bio"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        render_person(obj)

@@ -1,0 +1,109 @@
+"""The seven rated attributes, evidence levels, and a review version's ratings."""
+
+from django.db import models
+from django.db.models import Q
+from markdownx.models import MarkdownxField
+
+from therapies.markdown import validate_markdown, validate_references_and_terms
+
+
+class Attribute(models.Model):
+    """One of the seven things every therapy is rated on. Labels may change; codes never do."""
+
+    code = models.SlugField(
+        max_length=40, unique=True, help_text="Stable identifier used by code; never change it."
+    )
+    label = models.CharField(max_length=100)
+    short_label = models.CharField(
+        max_length=40, help_text="Shown where space is tight: the comparison grid, filters."
+    )
+    rated_on = models.TextField(help_text="What the rating considers, in one or two sentences.")
+    is_evidence_based = models.BooleanField(
+        default=True,
+        help_text="Rates the strength of evidence for a medical benefit (and so has an "
+        "evidence level). Off for expert use, safety, and affordability.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.label
+
+
+class EvidenceLevel(models.Model):
+    """The team's vocabulary for strength of evidence, and how each maps to a score."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=60, help_text="e.g. 'Preliminary'.")
+    definition = models.TextField(help_text="The house definition, shown on the methodology page.")
+    score_min = models.PositiveSmallIntegerField(default=0)
+    score_max = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score_min__lte=models.F("score_max"), score_max__lte=5),
+                name="evidence_level_score_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def badge(self) -> str:
+        return f"{self.label} evidence"
+
+
+class Rating(models.Model):
+    version = models.ForeignKey(
+        "therapies.ReviewVersion", on_delete=models.CASCADE, related_name="ratings"
+    )
+    attribute = models.ForeignKey(Attribute, on_delete=models.PROTECT, related_name="ratings")
+    score = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=[(n, f"{n} of 5") for n in range(6)],
+        help_text="Leave empty for 'Not rated yet', which is not the same as 0.",
+    )
+    evidence_level = models.ForeignKey(
+        EvidenceLevel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="For the four evidence-based attributes only.",
+    )
+    note = MarkdownxField(
+        "evidence note",
+        blank=True,
+        validators=[validate_markdown, validate_references_and_terms],
+        help_text="Shown under 'See more'. Markdown with citations and glossary terms.",
+    )
+    note_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["attribute__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "attribute"], name="one_rating_per_attribute"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=5),
+                name="rating_score_0_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.attribute}: {self.score_text}"
+
+    @property
+    def is_rated(self) -> bool:
+        return self.score is not None
+
+    @property
+    def score_text(self) -> str:
+        return f"{self.score} of 5" if self.is_rated else "Not rated yet"

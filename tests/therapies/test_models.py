@@ -1,0 +1,96 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError
+
+from ratings.models import Attribute, Rating
+from tests.factories import (
+    PublishedVersionFactory,
+    RatingFactory,
+    ReferenceFactory,
+    TherapyFactory,
+    VersionFactory,
+)
+from therapies.models import Reference, ReviewVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seven_attributes_exist_with_stable_codes():
+    assert list(Attribute.objects.values_list("code", flat=True)) == [
+        "treatment_outcomes", "body_terrain", "side_effects", "cancer_risk",
+        "expert_use", "safety", "access",
+    ]  # fmt: skip
+
+
+def test_score_above_five_is_refused_by_the_database():
+    rating = RatingFactory()
+    with pytest.raises(IntegrityError):
+        Rating.objects.filter(pk=rating.pk).update(score=6)
+
+
+def test_not_rated_is_distinct_from_zero():
+    assert RatingFactory(score=None).score_text == "Not rated yet"
+    assert RatingFactory(score=0, attribute=Attribute.objects.get(code="access")).score_text == (
+        "0 of 5"
+    )
+
+
+def test_one_rating_per_attribute_per_version():
+    rating = RatingFactory()
+    with pytest.raises(IntegrityError):
+        RatingFactory(version=rating.version, attribute=rating.attribute)
+
+
+def test_only_one_published_version_per_therapy():
+    version = PublishedVersionFactory()
+    with pytest.raises(IntegrityError):
+        PublishedVersionFactory(therapy=version.therapy)
+
+
+def test_only_one_open_draft_per_therapy():
+    version = PublishedVersionFactory()
+    VersionFactory(therapy=version.therapy)
+    with pytest.raises(IntegrityError):
+        VersionFactory(therapy=version.therapy)
+
+
+def test_versions_are_numbered_per_therapy():
+    therapy = TherapyFactory()
+    first = PublishedVersionFactory(therapy=therapy)
+    second = VersionFactory(therapy=therapy)
+    assert (first.number, second.number) == (1, 2)
+
+
+def test_published_queryset_holds_only_published_versions():
+    published = PublishedVersionFactory()
+    VersionFactory(therapy=published.therapy)
+    assert list(ReviewVersion.objects.published()) == [published]
+
+
+def test_literature_review_is_kept_to_the_month_and_sets_the_next_due_date():
+    version = PublishedVersionFactory(literature_reviewed=datetime.date(2021, 9, 17))
+    version.refresh_from_db()
+    assert version.literature_reviewed == datetime.date(2021, 9, 1)
+    assert version.next_review_due == datetime.date(2023, 9, 1)
+    assert version.is_overdue
+
+
+def test_reference_is_formatted_in_house_style():
+    book = ReferenceFactory(
+        kind=Reference.Kind.BOOK, authors="Elsegood L, ed", title="The LDN Book",
+        container="Chelsea Green Publishing", place="White River Junction, VT", year=2016,
+        volume="", issue="", pages="",
+    )  # fmt: skip
+    assert book.citation == (
+        "Elsegood L, ed. The LDN Book. White River Junction, VT: Chelsea Green Publishing. 2016."
+    )
+    article = ReferenceFactory(doi="10.1000/xyz", pmid="123456")
+    assert article.citation.endswith("Journal of Examples. 2020;12(3):45-67.")
+    assert article.doi_url == "https://doi.org/10.1000/xyz"
+    assert article.pmid_url == "https://pubmed.ncbi.nlm.nih.gov/123456/"
+
+
+def test_pmid_must_be_digits():
+    with pytest.raises(IntegrityError):
+        ReferenceFactory(pmid="12a")

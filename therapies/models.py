@@ -1,0 +1,369 @@
+"""Therapies, their review versions, sub-pages, references and the glossary.
+
+A ``Therapy`` is the stable identity (name, slug, category). What the public reads lives on a
+``ReviewVersion``: the public page always shows the therapy's single published version, and
+edits happen on another version. Markdown is rendered to HTML when a version is saved
+(``therapies.services.render_version``); public pages only read the stored HTML.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from .markdown import validate_markdown, validate_references_and_terms
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="One or two plain sentences.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class CancerType(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Therapy(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The page address: /therapies/<slug>/."
+    )
+    alternate_names = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other names readers may search for, comma-separated (e.g. 'LDN').",
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="therapies")
+    cancer_types = models.ManyToManyField(CancerType, blank=True, related_name="therapies")
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=24,
+        help_text="How long after a full literature review the next one is due.",
+    )
+    is_sample = models.BooleanField(
+        default=False,
+        help_text="Sample content for demonstration: the page says its ratings are not real.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "therapies"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("therapies:detail", kwargs={"slug": self.slug})
+
+    @property
+    def name_in_sentence(self) -> str:
+        """'Low-dose naltrexone' reads 'low-dose naltrexone' mid-sentence; 'LDN' stays."""
+        if self.name[1:2].islower():
+            return self.name[0].lower() + self.name[1:]
+        return self.name
+
+
+class ReviewVersionQuerySet(models.QuerySet):
+    def published(self):
+        """The only versions the public may ever see."""
+        return self.filter(state=ReviewVersion.State.PUBLISHED)
+
+
+class ReviewVersion(models.Model):
+    """One version of a therapy's review: everything the public sees on its pages."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        DISCARDED = "discarded", "Discarded"
+
+    OPEN_STATES = [State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.APPROVED]
+
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(editable=False)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    summary = models.TextField(
+        max_length=400,
+        help_text="One plain sentence under the title, repeated atop every sub-page.",
+    )
+    body = MarkdownxField(
+        "at a glance",
+        blank=True,
+        validators=[validate_markdown, validate_references_and_terms],
+        help_text=(
+            "A few short paragraphs in Markdown. Cite with [@reference-key] or "
+            "[@key, p. 20; @other-key]. Mark a glossary term with [[case study]] or "
+            "[[case studies|case-study]]."
+        ),
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    last_updated = models.DateField(
+        null=True, blank=True, help_text="Date this content was last published with a change."
+    )
+    literature_reviewed = models.DateField(
+        "last full literature review",
+        null=True,
+        blank=True,
+        help_text="Month of the last systematic search of the literature (the day is ignored).",
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ReviewVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["therapy__name", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["therapy", "number"], name="unique_version_number"),
+            models.UniqueConstraint(
+                fields=["therapy"],
+                condition=Q(state="published"),
+                name="one_published_version_per_therapy",
+            ),
+            models.UniqueConstraint(
+                fields=["therapy"],
+                condition=Q(state__in=["draft", "in_review", "changes_requested", "approved"]),
+                name="one_open_version_per_therapy",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.therapy} (version {self.number}, {self.get_state_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        if not self.number:
+            latest = self.therapy.versions.aggregate(models.Max("number"))["number__max"]
+            self.number = (latest or 0) + 1
+        if self.literature_reviewed:
+            self.literature_reviewed = self.literature_reviewed.replace(day=1)
+        super().save(*args, **kwargs)
+
+    @property
+    def next_review_due(self) -> date | None:
+        if not self.literature_reviewed:
+            return None
+        months = self.literature_reviewed.month - 1 + self.therapy.review_interval_months
+        return date(self.literature_reviewed.year + months // 12, months % 12 + 1, 1)
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.next_review_due
+        return due is not None and due <= date.today()
+
+
+class SubPage(models.Model):
+    """A "Keep reading" page of a review, with its own numbered references."""
+
+    class Kind(models.TextChoices):
+        # The value is the page's address under the therapy: /therapies/<slug>/<kind>/.
+        FINDINGS = "how-it-can-help", "Research findings"
+        EXPERT_USE = "expert-use", "Use by experts"
+        SAFETY = "safety", "Safety and precautions"
+        ACCESS = "access", "Affordability and access"
+        PROFESSIONALS = "for-health-professionals", "For health professionals"
+
+    version = models.ForeignKey(ReviewVersion, on_delete=models.CASCADE, related_name="subpages")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Heading of the page; leave empty for the usual one "
+        "(e.g. 'How can low-dose naltrexone help me?').",
+    )
+    body = MarkdownxField(
+        validators=[validate_markdown, validate_references_and_terms],
+        help_text="Markdown, with the same citation and glossary syntax as the review.",
+    )
+    body_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["version", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "kind"], name="one_subpage_per_kind"),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def get_absolute_url(self):
+        return reverse(
+            "therapies:subpage", kwargs={"slug": self.version.therapy.slug, "kind": self.kind}
+        )
+
+    @property
+    def heading(self) -> str:
+        if self.title:
+            return self.title
+        name = self.version.therapy.name
+        lowered = self.version.therapy.name_in_sentence
+        return {
+            self.Kind.FINDINGS: f"How can {lowered} help me?",
+            self.Kind.EXPERT_USE: f"How experts use {lowered}",
+            self.Kind.SAFETY: f"Safety and precautions for {lowered}",
+            self.Kind.ACCESS: f"Getting {lowered}: cost and access",
+            self.Kind.PROFESSIONALS: f"{name}: for health professionals",
+        }[self.kind]
+
+
+class Reference(models.Model):
+    """A structured source, cited from any review by its key."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Journal article"
+        BOOK = "book", "Book"
+        WEB = "web", "Web page"
+
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="Short name used to cite it in Markdown, e.g. [@elsegood-2016].",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    authors = models.CharField(
+        max_length=500, blank=True, help_text="As printed: 'Smith J, Jones AB'."
+    )
+    title = models.CharField(max_length=500)
+    container = models.CharField(
+        "journal or publisher", max_length=300, blank=True, help_text="Journal, publisher or site."
+    )
+    place = models.CharField(max_length=100, blank=True, help_text="Place of publication (books).")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    volume = models.CharField(max_length=20, blank=True)
+    issue = models.CharField(max_length=20, blank=True)
+    pages = models.CharField(max_length=30, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True, help_text="e.g. 10.1000/xyz123")
+    pmid = models.CharField("PMID", max_length=12, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    viewed_on = models.DateField(null=True, blank=True, help_text="For web pages.")
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pmid="") | Q(pmid__regex=r"^[0-9]+$"), name="pmid_is_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key}: {self.title}"
+
+    @property
+    def citation(self) -> str:
+        """The house style (Vancouver-like), as plain text."""
+        parts = []
+        if self.authors:
+            parts.append(self.authors.rstrip(".") + ".")
+        parts.append(self.title.rstrip(".") + ".")
+        if self.kind == self.Kind.ARTICLE:
+            source = self.container
+            if self.year:
+                source += f". {self.year}"
+            if self.volume:
+                source += f";{self.volume}"
+            if self.issue:
+                source += f"({self.issue})"
+            if self.pages:
+                source += f":{self.pages}"
+            parts.append(source.strip(". ") + ".")
+        else:
+            publisher = ": ".join(p for p in (self.place, self.container) if p)
+            if publisher:
+                parts.append(publisher + ".")
+            if self.year:
+                parts.append(f"{self.year}.")
+        if self.kind == self.Kind.WEB and self.viewed_on:
+            parts.append(f"Viewed {self.viewed_on:%B} {self.viewed_on.day}, {self.viewed_on.year}.")
+        return " ".join(p for p in parts if p.strip("."))
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pmid_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+class PageReference(models.Model):
+    """One numbered entry of a page's reference list, written when the page is rendered."""
+
+    version = models.ForeignKey(
+        ReviewVersion, on_delete=models.CASCADE, related_name="page_references"
+    )
+    subpage = models.ForeignKey(
+        SubPage, null=True, blank=True, on_delete=models.CASCADE, related_name="page_references"
+    )
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "subpage", "number"],
+                nulls_distinct=False,
+                name="unique_reference_number_per_page",
+            ),
+        ]
+
+    def __str__(self):
+        return f"[{self.number}] {self.reference.key}"
+
+
+class GlossaryTerm(models.Model):
+    term = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    variants = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Other forms that should link here, comma-separated ('case studies').",
+    )
+    short_definition = models.CharField(
+        max_length=400, help_text="One plain sentence, shown beside the term in reviews."
+    )
+    definition = MarkdownxField(
+        blank=True,
+        validators=[validate_markdown, validate_references_and_terms],
+        help_text="Longer definition for the glossary page (Markdown). Optional.",
+    )
+    definition_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return reverse("therapies:glossary") + f"#{self.slug}"
+
+    @property
+    def all_forms(self) -> list[str]:
+        return [self.term, *(v.strip() for v in self.variants.split(",") if v.strip())]

@@ -1,0 +1,56 @@
+"""Writes that touch several models. Each runs in one transaction."""
+
+from django.db import transaction
+
+from people.models import Person
+from ratings.models import Rating
+
+from .markdown import PageContext, page_context_for, render
+from .models import GlossaryTerm, PageReference, ReviewVersion, SubPage
+
+
+@transaction.atomic
+def render_version(version: ReviewVersion) -> None:
+    """Render a version's Markdown to stored HTML and rebuild its numbered reference lists.
+
+    The main page numbers references across the "at a glance" text and the rating notes, in
+    page order; each sub-page numbers its own.
+    """
+    ratings = list(version.ratings.order_by("attribute__order"))
+    subpages = list(version.subpages.all())
+    shared = page_context_for(version.body, *(r.note for r in ratings), *(s.body for s in subpages))
+
+    main = PageContext(references=shared.references, terms=shared.terms, id_prefix="main")
+    version.body_html = render(version.body, main)
+    ReviewVersion.objects.filter(pk=version.pk).update(body_html=version.body_html)
+    for rating in ratings:
+        rating.note_html = render(rating.note, main)
+    Rating.objects.bulk_update(ratings, ["note_html"])
+
+    version.page_references.all().delete()
+    rows = _reference_rows(version, None, main)
+    for subpage in subpages:
+        page = PageContext(references=shared.references, terms=shared.terms, id_prefix=subpage.kind)
+        subpage.body_html = render(subpage.body, page, top_level=2)
+        rows += _reference_rows(version, subpage, page)
+    SubPage.objects.bulk_update(subpages, ["body_html"])
+    PageReference.objects.bulk_create(rows)
+
+
+def _reference_rows(version, subpage, page: PageContext) -> list[PageReference]:
+    return [
+        PageReference(version=version, subpage=subpage, reference=page.references[key], number=n)
+        for key, n in page.numbers.items()
+    ]
+
+
+def render_person(person: Person) -> None:
+    person.bio_html = render(person.bio, page_context_for(person.bio, id_prefix="bio"), top_level=2)
+    Person.objects.filter(pk=person.pk).update(bio_html=person.bio_html)
+
+
+def render_glossary_term(term: GlossaryTerm) -> None:
+    term.definition_html = render(
+        term.definition, page_context_for(term.definition, id_prefix=term.slug)
+    )
+    GlossaryTerm.objects.filter(pk=term.pk).update(definition_html=term.definition_html)
