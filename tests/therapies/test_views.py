@@ -1,0 +1,162 @@
+import pytest
+from django.urls import reverse
+
+from people.models import Credit
+from ratings.models import Attribute
+from tests.factories import (
+    CreditFactory,
+    GlossaryTermFactory,
+    PersonFactory,
+    PublishedVersionFactory,
+    RatingFactory,
+    ReferenceFactory,
+    SubPageFactory,
+    VersionFactory,
+    evidence_level,
+)
+from therapies.services import render_version
+
+pytestmark = pytest.mark.django_db
+
+
+def build_review(reference_count=2, reviewer_count=2):
+    """A published review with ratings, references, glossary terms, credits and sub-pages."""
+    version = PublishedVersionFactory(therapy__name="Low-dose naltrexone")
+    references = [
+        ReferenceFactory(doi=f"10.1000/{n}", pmid=str(1000 + n)) for n in range(reference_count)
+    ]
+    GlossaryTermFactory(
+        term="case study", slug="case-study", short_definition="A report on one person."
+    )
+    citations = " ".join(f"Claim [@{r.key}]." for r in references)
+    version.body = f"Used off-label; studied in [[case study|case-study]] reports. {citations}"
+    version.save()
+    RatingFactory(
+        version=version,
+        attribute=Attribute.objects.get(code="treatment_outcomes"),
+        score=2,
+        evidence_level=evidence_level("preliminary"),
+        note=f"- Longer survival in small studies [@{references[0].key}, p. 20]",
+    )
+    RatingFactory(version=version, attribute=Attribute.objects.get(code="safety"), score=4)
+    for n in range(reviewer_count):
+        CreditFactory(version=version, role=Credit.Role.CLINICAL_REVIEWER, order=n)
+    SubPageFactory(
+        version=version, kind="safety", body=f"Mostly mild effects [@{references[-1].key}]."
+    )
+    SubPageFactory(
+        version=version, kind="how-it-can-help", body="## Improving outcomes\n\nFindings."
+    )
+    render_version(version)
+    return version
+
+
+def test_therapy_page_shows_every_part_of_the_review(client):
+    version = build_review()
+    response = client.get(version.therapy.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Low-dose naltrexone</h1>" in html
+    assert version.summary in html
+    assert "Low-dose naltrexone at a glance" in html
+    assert 'class="cite"' in html
+    assert 'href="#ref-1"' in html
+    assert 'href="/glossary/#case-study"' in html
+    assert "A report on one person." in html
+    # Seven rating rows; unrated ones say so, rated ones say "n of 5"
+    assert html.count('class="rating-row"') == 7
+    assert "2 of 5" in html
+    assert "4 of 5" in html
+    assert html.count("Not rated yet") == 5
+    assert "Preliminary evidence" in html
+    assert "<details" in html
+    assert "See more" in html
+    assert reverse("ratings:methodology") in html
+    assert "Keep reading about low-dose naltrexone" in html
+    assert "/therapies/therapy-" in html
+    assert "/safety/" in html
+    assert html.count('class="reviewer-card"') == 2
+    assert "/people/" in html
+    assert "December 12, 2023" in html
+    assert "September 2021" in html
+    assert 'id="ref-1"' in html
+    assert "https://doi.org/10.1000/0" in html
+    assert "https://pubmed.ncbi.nlm.nih.gov/1000/" in html
+    assert "Not medical advice" in html
+    assert "No conflicts of interest" in html
+
+
+def test_rating_notes_continue_the_page_numbering():
+    version = build_review(reference_count=3)
+    rating = version.ratings.get(attribute__code="treatment_outcomes")
+    # The note cites the first reference again, so it keeps number 1 from the body.
+    assert 'href="#ref-1"' in rating.note_html
+    assert "(p. 20)" in rating.note_html
+
+
+def test_sub_page_has_summary_and_its_own_reference_numbers(client):
+    version = build_review(reference_count=3)
+    url = reverse("therapies:subpage", args=[version.therapy.slug, "safety"])
+    html = client.get(url).content.decode()
+    assert "<h1>Safety and precautions for low-dose naltrexone</h1>" in html
+    assert version.summary in html
+    assert html.count('<li id="ref-') == 1  # only what this page cites, numbered from 1
+    assert 'id="ref-1"' in html
+
+
+def test_unknown_sub_page_kind_is_404(client):
+    version = build_review()
+    url = reverse("therapies:subpage", args=[version.therapy.slug, "nonsense"])
+    assert client.get(url).status_code == 404
+
+
+def test_unpublished_versions_are_404_to_the_public(client):
+    draft = VersionFactory()
+    assert client.get(draft.therapy.get_absolute_url()).status_code == 404
+
+
+def test_public_page_shows_the_published_version_not_the_draft(client):
+    version = build_review()
+    VersionFactory(therapy=version.therapy, summary="Unapproved draft summary.")
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert version.summary in html
+    assert "Unapproved draft summary." not in html
+
+
+def test_person_profile_lists_their_published_reviews(client):
+    person = PersonFactory()
+    published = PublishedVersionFactory()
+    CreditFactory(person=person, version=published)
+    CreditFactory(person=person, version=VersionFactory(therapy__name="Secret draft"))
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert published.therapy.name in html
+    assert "Secret draft" not in html
+
+
+@pytest.mark.parametrize("size", [(1, 1), (60, 10)], ids=["small", "large"])
+def test_therapy_page_query_count_does_not_grow_with_content(
+    client, django_assert_num_queries, size
+):
+    references, reviewers = size
+    version = build_review(reference_count=references, reviewer_count=reviewers)
+    with django_assert_num_queries(6):
+        response = client.get(version.therapy.get_absolute_url())
+    assert response.content.decode().count('<li id="ref-') == references
+
+
+def test_public_pages_never_render_markdown(client, monkeypatch):
+    version = build_review()
+    person = PersonFactory()
+
+    def fail(*args, **kwargs):
+        raise AssertionError("Markdown rendered on a public GET")
+
+    monkeypatch.setattr("markdown.Markdown.convert", fail)
+    for url in [
+        "/",
+        version.therapy.get_absolute_url(),
+        reverse("therapies:subpage", args=[version.therapy.slug, "safety"]),
+        reverse("therapies:glossary"),
+        reverse("people:detail", args=[person.slug]),
+    ]:
+        assert client.get(url).status_code == 200, url
