@@ -26,6 +26,7 @@ DATA_LINK = VAR_DIR / "pgdata"
 DB_NAME = "cancerchoices"
 DB_USER = "postgres"
 PORT = 5432  # Only names the socket file; nothing listens on TCP.
+POSTGRES_LIB = Path("/usr/lib/postgresql")  # Debian: one versioned folder per major version
 
 
 class LocalDatabaseError(RuntimeError):
@@ -34,7 +35,7 @@ class LocalDatabaseError(RuntimeError):
 
 def server_bin_dir() -> Path:
     """Find the folder holding ``initdb`` and ``pg_ctl`` (Debian keeps it off the PATH)."""
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    candidates = sorted(POSTGRES_LIB.glob("*/bin"), key=lambda p: int(p.parent.name), reverse=True)
     candidates += [Path(p).parent for p in (shutil.which("initdb"),) if p]
     for folder in candidates:
         if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
