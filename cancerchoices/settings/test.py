@@ -1,5 +1,7 @@
 """Test settings: fast hashing, plain static storage, never the demo database."""
 
+import os
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-not-secret"
@@ -14,3 +16,8 @@ DEMO_CONTENT_ALLOWED = True
 # Serve static files straight from the app folders; tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Runs side by side (several checkouts, one cluster) each name their own test database.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": os.environ.get("TEST_DATABASE_NAME", "test_cancerchoices"),
+}
