@@ -1,0 +1,156 @@
+"""Admin screens of the editorial workflow: steps, preview, comparison, starting a draft.
+
+Each is wrapped by ``admin_site.admin_view`` (staff only) and checks the same permission as
+the version's change or view page.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.admin import site
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from .version_diff import diff_versions
+from .forms import TransitionForm
+from .models import ReviewVersion, Therapy
+from .views import review_context, subpage_context
+from .workflow import TRANSITIONS, WorkflowError, refusal, start_draft, transition
+
+
+def staff_or_404(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _viewable_version(request, pk) -> ReviewVersion:
+    version = get_object_or_404(
+        ReviewVersion.objects.select_related("therapy__category", "approved_by__person"), pk=pk
+    )
+    if not request.user.has_perm("therapies.view_reviewversion"):
+        raise PermissionDenied
+    return version
+
+
+def _change_url(version) -> str:
+    return reverse("admin:therapies_reviewversion_change", args=[version.pk])
+
+
+def _live_version(version) -> ReviewVersion | None:
+    return (
+        ReviewVersion.objects.published()
+        .filter(therapy_id=version.therapy_id)
+        .exclude(pk=version.pk)
+        .first()
+    )
+
+
+def transition_view(request, pk, step):
+    version = _viewable_version(request, pk)
+    if step not in TRANSITIONS:
+        raise PermissionDenied
+    reason = refusal(step, version, request.user)
+    if reason:
+        messages.error(request, reason)
+        return redirect(_change_url(version))
+    form = TransitionForm(request.POST or None, step=step, initial={"revision": version.revision})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        publish_at = data.get("publish_at") if data.get("when") == "later" else None
+        try:
+            transition(
+                step,
+                version,
+                request.user,
+                comment=data.get("comment", ""),
+                expected_revision=data["revision"],
+                change_kind=data.get("change_kind", ""),
+                change_summary=data.get("change_summary", ""),
+                publish_at=publish_at,
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            version.refresh_from_db()
+            messages.success(
+                request, f"{TRANSITIONS[step].label}: done. The version is now "
+                f"{version.get_state_display().lower()}."
+            )  # fmt: skip
+        return redirect(_change_url(version))
+    live = _live_version(version)
+    context = {
+        **site.each_context(request),
+        "title": f"{TRANSITIONS[step].label}: {version.therapy}",
+        "version": version,
+        "step": TRANSITIONS[step],
+        "form": form,
+        "live": live,
+        "changes": diff_versions(live, version) if step in {"approve", "publish"} else None,
+        "opts": ReviewVersion._meta,
+    }
+    return TemplateResponse(request, "admin/therapies/reviewversion/step.html", context)
+
+
+def preview_view(request, pk, kind=None):
+    """A draft rendered exactly as the public page would be, marked as a preview."""
+    version = _viewable_version(request, pk)
+    if kind:
+        context, template = subpage_context(version, kind), "therapies/subpage.html"
+    else:
+        context, template = review_context(request, version), "therapies/therapy_detail.html"
+    context["preview_of"] = version
+    return TemplateResponse(request, template, context)
+
+
+def compare_view(request, pk):
+    version = _viewable_version(request, pk)
+    others = ReviewVersion.objects.filter(therapy_id=version.therapy_id).exclude(pk=version.pk)
+    against_pk = request.GET.get("against", "")
+    if against_pk.isdigit():
+        against = get_object_or_404(others, pk=against_pk)
+    else:
+        against = _live_version(version)
+    context = {
+        **site.each_context(request),
+        "title": f"Compare: {version}",
+        "version": version,
+        "against": against,
+        "others": others.order_by("-number"),
+        "changes": diff_versions(against, version),
+        "opts": ReviewVersion._meta,
+    }
+    return TemplateResponse(request, "admin/therapies/reviewversion/compare.html", context)
+
+
+def start_draft_view(request, therapy_pk):
+    therapy = get_object_or_404(Therapy, pk=therapy_pk)
+    if not request.user.has_perm("therapies.add_reviewversion"):
+        raise PermissionDenied
+    existing = ReviewVersion.objects.open().filter(therapy=therapy).first()
+    if existing:
+        messages.info(request, "This review already has an open version; here it is.")
+        return redirect(_change_url(existing))
+    if request.method == "POST":
+        try:
+            draft = start_draft(therapy, request.user)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(reverse("admin:therapies_therapy_change", args=[therapy.pk]))
+        messages.success(request, "New draft started. The public page stays as it is until "
+                         "this draft is approved and published.")  # fmt: skip
+        return redirect(_change_url(draft))
+    context = {
+        **site.each_context(request),
+        "title": f"Start a new draft of {therapy}",
+        "therapy": therapy,
+        "opts": ReviewVersion._meta,
+    }
+    return TemplateResponse(request, "admin/therapies/reviewversion/start_draft.html", context)

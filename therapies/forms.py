@@ -1,0 +1,126 @@
+"""Admin forms for editing review versions and taking workflow steps."""
+
+from django import forms
+from django.utils import timezone
+
+from .models import ReviewVersion
+
+
+class ReviewVersionForm(forms.ModelForm):
+    """Refuses a save based on a stale copy, instead of overwriting someone else's work."""
+
+    seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ReviewVersion
+        fields = ["therapy", "summary", "body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_revision"].initial = self.instance.revision
+        self.stale_changes = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # The admin runs this inside its transaction: the row lock holds a concurrent save
+        # back until this one has finished, and then that one sees the new revision.
+        current = ReviewVersion.objects.select_for_update().get(pk=self.instance.pk)
+        seen = cleaned.get("seen_revision")
+        if seen is None or seen != current.revision:
+            editor = current.history.first()
+            who = editor.history_user if editor and editor.history_user else "someone else"
+            self.stale_changes = self._changes_since(seen)
+            raise forms.ValidationError(
+                f"{who} saved this version after you opened it, so your changes were not saved "
+                "(nothing was overwritten). What they changed is shown below. Your text is "
+                "still in the form: copy what you need, reload the page, and apply it again."
+            )
+        if not current.is_editable:
+            raise forms.ValidationError(
+                f"This version is {current.get_state_display().lower()} and can no longer be "
+                "edited. Your changes were not saved."
+            )
+        return cleaned
+
+    def _changes_since(self, seen):
+        """What the newer save changed, field by field, from the history records."""
+        records = self.instance.history.order_by("history_date")
+        old = records.filter(revision=seen).last() if seen is not None else None
+        new = records.last()
+        if not old or not new:
+            return []
+        changes = []
+        for field in ["summary", "body"]:
+            if getattr(old, field) != getattr(new, field):
+                label = ReviewVersion._meta.get_field(field).verbose_name
+                changes.append((label, getattr(old, field), getattr(new, field)))
+        return changes
+
+
+class TransitionForm(forms.Form):
+    """The confirmation of one workflow step; which fields show depends on the step."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    change_kind = forms.ChoiceField(
+        label="Kind of change",
+        choices=ReviewVersion.ChangeKind.choices,
+        widget=forms.RadioSelect,
+        help_text="A correction moves no date; an update moves 'last update'; a full "
+        "literature review also sets the month of the last full literature review.",
+    )
+    change_summary = forms.CharField(
+        label="What changed and why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Shown to the public on the review's 'what changed' page.",
+    )
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    when = forms.ChoiceField(
+        label="When",
+        choices=[("now", "Publish now"), ("later", "Publish at a set time")],
+        widget=forms.RadioSelect,
+        initial="now",
+    )
+    publish_at = forms.DateTimeField(
+        label="Publish at (UTC)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    FIELDS_BY_STEP = {
+        "submit": ["change_kind", "change_summary"],
+        "request_changes": ["comment"],
+        "reopen": ["comment"],
+        "withdraw": ["comment"],
+        "approve": ["comment"],
+        "publish": ["when", "publish_at"],
+    }
+    COMMENT_LABELS = {
+        "request_changes": "What needs changing (the researcher sees this)",
+        "reopen": "Why the approval is being reopened",
+        "withdraw": "Why the review is withdrawn from the public site",
+        "approve": "Comment (optional)",
+    }
+
+    def __init__(self, *args, step: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+        keep = {"revision", *self.FIELDS_BY_STEP.get(step, [])}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "comment" in self.fields:
+            self.fields["comment"].label = self.COMMENT_LABELS[step]
+            self.fields["comment"].required = step != "approve"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.step == "publish" and cleaned.get("when") == "later":
+            at = cleaned.get("publish_at")
+            if at is None:
+                self.add_error("publish_at", "Give the date and time to publish at.")
+            elif at <= timezone.now():
+                self.add_error("publish_at", "That time has passed; choose a time to come.")
+        return cleaned
