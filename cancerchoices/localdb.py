@@ -10,6 +10,9 @@ The server refuses to run as root, so when we are root it runs as the ``postgres
 user must be able to reach the data folder; when the checkout sits somewhere it cannot traverse
 (a home folder), the cluster lives in a folder of its own under /var/tmp and ``var/pgdata``
 links to it.
+
+The functions take an optional data folder and port, so tests can run a throwaway cluster of
+their own (in a folder the ``postgres`` user can reach, such as one under /var/tmp).
 """
 
 import hashlib
@@ -65,8 +68,12 @@ def _run_as_server_user(args: list[str], **kwargs) -> subprocess.CompletedProces
     return subprocess.run(args, capture_output=True, text=True, **kwargs)
 
 
-def data_dir() -> Path:
-    """The cluster's folder: ``var/pgdata``, or the folder that link points to."""
+def data_dir(folder: Path | None = None) -> Path:
+    """The cluster's folder: ``var/pgdata``, or the folder that link points to, or ``folder``."""
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        _hand_to_server_user(folder)
+        return folder
     VAR_DIR.mkdir(exist_ok=True)
     if DATA_LINK.is_symlink() or DATA_LINK.exists():
         return DATA_LINK.resolve()
@@ -77,38 +84,43 @@ def data_dir() -> Path:
         outside = Path("/var/tmp") / f"cancerchoices-{digest}" / "pgdata"
         outside.mkdir(parents=True, exist_ok=True)
         DATA_LINK.symlink_to(outside)
-    if _as_root():
-        user = pwd.getpwnam(DB_USER)
-        for folder in (DATA_LINK.resolve(), DATA_LINK.resolve().parent):
-            os.chown(folder, user.pw_uid, user.pw_gid)
-    DATA_LINK.resolve().chmod(0o700)
+    _hand_to_server_user(DATA_LINK.resolve())
     return DATA_LINK.resolve()
 
 
-def connection_settings() -> dict:
+def _hand_to_server_user(folder: Path) -> None:
+    if _as_root():
+        user = pwd.getpwnam(DB_USER)
+        for path in (folder, folder.parent):
+            os.chown(path, user.pw_uid, user.pw_gid)
+    folder.chmod(0o700)
+
+
+def connection_settings(folder: Path | None = None, port: int = PORT) -> dict:
     """Django DATABASES entry for the embedded cluster (no side effects)."""
-    target = DATA_LINK.resolve() if DATA_LINK.exists() else DATA_LINK
+    if folder is None:
+        folder = DATA_LINK.resolve() if DATA_LINK.exists() else DATA_LINK
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DB_NAME,
         "USER": DB_USER,
-        "HOST": str(target / "socket"),
-        "PORT": str(PORT),
+        "HOST": str(folder / "socket"),
+        "PORT": str(port),
     }
 
 
-def is_running() -> bool:
-    folder = data_dir()
+def is_running(folder: Path | None = None) -> bool:
+    folder = data_dir(folder)
     if not (folder / "PG_VERSION").exists():
         return False
     result = _run_as_server_user([str(server_bin_dir() / "pg_ctl"), "status", "-D", str(folder)])
     return result.returncode == 0
 
 
-def start() -> None:
+def start(folder: Path | None = None, port: int = PORT) -> None:
     """Create the cluster if needed, start it, and create the project database. Idempotent."""
     bin_dir = server_bin_dir()
-    folder = data_dir()
+    folder = data_dir(folder)
     if not (folder / "PG_VERSION").exists():
         result = _run_as_server_user(
             [
@@ -127,8 +139,8 @@ def start() -> None:
     sockets = folder / "socket"
     if not sockets.exists():
         _run_as_server_user(["mkdir", "-p", str(sockets)])
-    if not is_running():
-        options = f"-k {sockets} -c listen_addresses='' -p {PORT} -c max_connections=200"
+    if not is_running(folder):
+        options = f"-k {sockets} -c listen_addresses='' -p {port} -c max_connections=200"
         result = _run_as_server_user(
             [
                 str(bin_dir / "pg_ctl"),
@@ -147,11 +159,11 @@ def start() -> None:
                 f"PostgreSQL did not start:\n{result.stdout}{result.stderr}\n"
                 f"See {folder / 'server.log'}."
             )
-    _create_database(bin_dir, sockets)
+    _create_database(bin_dir, sockets, port)
 
 
-def _create_database(bin_dir: Path, sockets: Path) -> None:
-    psql = [str(bin_dir / "psql"), "-h", str(sockets), "-p", str(PORT), "-U", DB_USER, "-tA"]
+def _create_database(bin_dir: Path, sockets: Path, port: int) -> None:
+    psql = [str(bin_dir / "psql"), "-h", str(sockets), "-p", str(port), "-U", DB_USER, "-tA"]
     exists = subprocess.run(
         [*psql, "-c", f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'", "postgres"],
         capture_output=True,
@@ -161,10 +173,18 @@ def _create_database(bin_dir: Path, sockets: Path) -> None:
         subprocess.run([*psql, "-c", f'CREATE DATABASE "{DB_NAME}"', "postgres"], check=True)
 
 
-def stop() -> None:
-    if is_running():
+def stop(folder: Path | None = None) -> None:
+    if is_running(folder):
         result = _run_as_server_user(
-            [str(server_bin_dir() / "pg_ctl"), "stop", "-m", "fast", "-w", "-D", str(data_dir())]
+            [
+                str(server_bin_dir() / "pg_ctl"),
+                "stop",
+                "-m",
+                "fast",
+                "-w",
+                "-D",
+                str(data_dir(folder)),
+            ]
         )
         if result.returncode != 0:
             raise LocalDatabaseError(f"PostgreSQL did not stop:\n{result.stdout}{result.stderr}")

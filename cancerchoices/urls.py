@@ -1,29 +1,30 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.http import require_POST
-from markdownx.views import ImageUploadView, MarkdownifyView
 
-from therapies.views import AboutView, HomeView
+from cancerchoices import health
+from therapies.editor_views import ImageUploadView, MarkdownPreviewView
+from therapies.sitemaps import sitemaps
+from therapies.views import AboutView, HomeView, RobotsView
 
 urlpatterns = [
+    path("healthz/live", health.live, name="health-live"),
+    path("healthz/ready", health.ready, name="health-ready"),
     path("", HomeView.as_view(), name="home"),
     path("about/", AboutView.as_view(), name="about"),
+    path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("therapies.urls")),
     path("", include("ratings.urls")),
     path("", include("people.urls")),
     # django-markdownx's own URLs answer anyone; ours are for signed-in staff, POST only.
     path(
         "admin/markdownx/markdownify/",
-        staff_member_required(require_POST(MarkdownifyView.as_view())),
+        MarkdownPreviewView.as_view(),
         name="markdownx_markdownify",
     ),
-    path(
-        "admin/markdownx/upload/",
-        staff_member_required(require_POST(ImageUploadView.as_view())),
-        name="markdownx_upload",
-    ),
+    path("admin/markdownx/upload/", ImageUploadView.as_view(), name="markdownx_upload"),
     path("admin/", admin.site.urls),
 ]
 

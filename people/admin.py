@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import models
 from markdownx.admin import MarkdownxModelAdmin
 
+from therapies.images import ImageUploadField
 from therapies.services import render_person
 
 from .models import Person
@@ -8,6 +10,11 @@ from .models import Person
 
 @admin.register(Person)
 class PersonAdmin(MarkdownxModelAdmin):
+    # A new photo is stored only as a re-encoded JPEG or PNG under a random name.
+    formfield_overrides = {
+        **MarkdownxModelAdmin.formfield_overrides,
+        models.ImageField: {"form_class": ImageUploadField},
+    }
     list_display = ["name", "credentials", "role_title", "is_sample"]
     list_filter = ["is_sample", "role_title"]
     search_fields = ["name", "credentials", "role_title", "short_bio"]

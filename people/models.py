@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
 
 from therapies.markdown import validate_markdown, validate_references_and_terms
 
@@ -34,6 +35,8 @@ class Person(models.Model):
         related_name="person",
         help_text="The sign-in this person uses, if any.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -69,6 +72,8 @@ class Credit(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credits")
     role = models.CharField(max_length=30, choices=Role.choices)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
 
 from therapies.markdown import validate_markdown, validate_references_and_terms
 
@@ -25,6 +26,8 @@ class Attribute(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order"]
 
@@ -41,6 +44,8 @@ class EvidenceLevel(models.Model):
     score_min = models.PositiveSmallIntegerField(default=0)
     score_max = models.PositiveSmallIntegerField(default=0)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order"]
@@ -84,6 +89,8 @@ class Rating(models.Model):
         help_text="Shown under 'See more'. Markdown with citations and glossary terms.",
     )
     note_html = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["attribute__order"]

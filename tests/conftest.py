@@ -11,6 +11,14 @@ def pytest_configure(config):
         localdb.start()
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    # Cached pages outlive a test's rolled-back data; each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def published_version(db):
     from tests.factories import PublishedVersionFactory

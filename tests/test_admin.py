@@ -8,6 +8,7 @@ from django.urls import reverse
 from ratings.models import Attribute
 from tests.factories import PersonFactory, ReferenceFactory, UserFactory
 from tests.therapies.test_views import build_review
+from therapies.workflow import start_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +35,13 @@ def test_every_model_list_add_and_change_page_opens(admin_client):
             assert admin_client.get(change).status_code == 200, change
 
 
+def draft_of(version):
+    """An editable draft of a published review, as an editor would start one."""
+    return start_draft(version.therapy, UserFactory(username="writer", is_staff=True))
+
+
 def test_markdown_fields_use_the_markdownx_editor(admin_client):
-    version = build_review()
+    version = draft_of(build_review())
     html = admin_client.get(
         reverse("admin:therapies_reviewversion_change", args=[version.pk])
     ).content.decode()
@@ -53,16 +59,13 @@ def formset_management(prefix, total, initial=0):
 
 
 def test_saving_a_review_in_the_admin_renders_its_html_and_reference_list(admin_client):
-    version = build_review()
+    version = draft_of(build_review())
     reference = ReferenceFactory(key="new-source")
     rating = version.ratings.get(attribute__code="safety")
     data = {
-        "therapy": version.therapy.pk,
-        "state": version.state,
         "summary": "A changed summary.",
         "body": "Now citing [@new-source, p. 4].",
-        "last_updated": "2024-01-05",
-        "literature_reviewed": "2021-09-01",
+        "seen_revision": version.revision,
         **formset_management("ratings", 1, 1),
         "ratings-0-id": rating.pk,
         "ratings-0-version": version.pk,
@@ -72,6 +75,7 @@ def test_saving_a_review_in_the_admin_renders_its_html_and_reference_list(admin_
         **formset_management("subpages", 0),
         **formset_management("credits", 0),
         **formset_management("page_references", 0),
+        **formset_management("audit", 0),
     }
     url = reverse("admin:therapies_reviewversion_change", args=[version.pk])
     response = admin_client.post(url, data)
@@ -86,17 +90,17 @@ def test_saving_a_review_in_the_admin_renders_its_html_and_reference_list(admin_
 
 
 def test_a_review_citing_an_unknown_reference_is_refused_with_its_name(admin_client):
-    version = build_review()
+    version = draft_of(build_review())
     url = reverse("admin:therapies_reviewversion_change", args=[version.pk])
     data = {
-        "therapy": version.therapy.pk,
-        "state": version.state,
         "summary": "x",
         "body": "See [@does-not-exist].",
+        "seen_revision": version.revision,
         **formset_management("ratings", 0),
         **formset_management("subpages", 0),
         **formset_management("credits", 0),
         **formset_management("page_references", 0),
+        **formset_management("audit", 0),
     }
     response = admin_client.post(url, data)
     assert response.status_code == 200

@@ -1,11 +1,16 @@
 from django.contrib import admin
+from django.urls import path, reverse
 from django.utils.html import format_html
 from markdownx.admin import MarkdownxModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from people.models import Credit
 from ratings.models import Rating
 
+from . import admin_views
+from .forms import ReviewVersionForm
 from .models import (
+    AuditEntry,
     CancerType,
     Category,
     GlossaryTerm,
@@ -16,6 +21,7 @@ from .models import (
     Therapy,
 )
 from .services import render_glossary_term, render_version
+from .workflow import available_transitions
 
 
 @admin.register(Category)
@@ -50,25 +56,55 @@ class TherapyAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["cancer_types"]
     inlines = [VersionLinkInline]
+    readonly_fields = ["editing"]
+
+    @admin.display(description="Edit the review")
+    def editing(self, therapy):
+        if therapy.pk is None:
+            return "Save the therapy first, then add its first version."
+        open_version = ReviewVersion.objects.open().filter(therapy=therapy).first()
+        if open_version:
+            url = reverse("admin:therapies_reviewversion_change", args=[open_version.pk])
+            return format_html('<a href="{}">Open version {} ({})</a>', url, open_version.number,
+                               open_version.get_state_display().lower())  # fmt: skip
+        url = reverse("admin:therapies_reviewversion_start_draft", args=[therapy.pk])
+        return format_html('<a class="button" href="{}">Start a new draft</a>', url)
 
 
-class RatingInline(admin.StackedInline):
-    model = Rating
+class VersionContentInline:
+    """Inlines of a version's content: editable only while the version is."""
+
     extra = 0
+
+    def _editable(self, request, obj):
+        return obj is None or obj.is_editable
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_delete_permission(request, obj)
+
+
+class RatingInline(VersionContentInline, admin.StackedInline):
+    model = Rating
     max_num = 7
     fields = [("attribute", "score", "evidence_level"), "note"]
+    formfield_overrides = MarkdownxModelAdmin.formfield_overrides
 
 
-class SubPageInline(admin.StackedInline):
+class SubPageInline(VersionContentInline, admin.StackedInline):
     model = SubPage
-    extra = 0
     max_num = len(SubPage.Kind.choices)
     fields = [("kind", "title"), "body"]
+    formfield_overrides = MarkdownxModelAdmin.formfield_overrides
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(VersionContentInline, admin.TabularInline):
     model = Credit
-    extra = 0
     fields = ["person", "role", "order"]
     autocomplete_fields = ["person"]
 
@@ -92,18 +128,71 @@ class PageReferenceInline(admin.TabularInline):
         return super().get_queryset(request).select_related("reference", "subpage")
 
 
+class AuditInline(admin.TabularInline):
+    model = AuditEntry
+    fields = ["created_at", "actor", "action", "from_state", "to_state", "comment"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = "Workflow audit trail"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("90", "Due within 90 days")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(pk__in=ReviewVersion.objects.due_for_review().values("pk"))
+        if self.value() == "90":
+            return queryset.filter(pk__in=ReviewVersion.objects.due_for_review(90).values("pk"))
+        return queryset
+
+
 @admin.register(ReviewVersion)
-class ReviewVersionAdmin(MarkdownxModelAdmin):
-    list_display = ["therapy", "number", "state", "last_updated", "literature_reviewed"]
-    list_filter = ["state", "therapy__category"]
+class ReviewVersionAdmin(SimpleHistoryAdmin):
+    form = ReviewVersionForm
+    change_form_template = "admin/therapies/reviewversion/change_form.html"
+    list_display = [
+        "therapy",
+        "number",
+        "state_badge",
+        "change_kind",
+        "last_updated",
+        "modified_at",
+    ]
+    list_filter = ["state", ReviewDueFilter, "therapy__category"]
     search_fields = ["therapy__name", "summary"]
     list_select_related = ["therapy"]
-    readonly_fields = ["public_page"]
+    autocomplete_fields = ["therapy"]
+    formfield_overrides = MarkdownxModelAdmin.formfield_overrides
+    readonly_fields = [
+        "state_badge", "public_page", "last_updated", "literature_reviewed", "next_review_due",
+        "change_kind", "change_summary", "approval",
+    ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["therapy", "state", "public_page", "summary", "body"]}),
-        ("Dates", {"fields": ["last_updated", "literature_reviewed"]}),
-    ]
-    inlines = [RatingInline, SubPageInline, CreditInline, PageReferenceInline]
+        (None, {"fields": ["therapy", "state_badge", "public_page", "summary", "body",
+                           "seen_revision"]}),
+        ("Change", {"fields": ["change_kind", "change_summary", "approval"]}),
+        ("Dates (set by publishing)", {"fields": ["last_updated", "literature_reviewed",
+                                                  "next_review_due"]}),
+    ]  # fmt: skip
+    inlines = [RatingInline, SubPageInline, CreditInline, PageReferenceInline, AuditInline]
+
+    @admin.display(description="State", ordering="state")
+    def state_badge(self, version):
+        return format_html(
+            '<span class="state-badge state-{}">{}</span>',
+            version.state,
+            version.get_state_display(),
+        )
 
     @admin.display(description="Public page")
     def public_page(self, version):
@@ -112,9 +201,69 @@ class ReviewVersionAdmin(MarkdownxModelAdmin):
             return format_html('<a href="{}">{}</a>', url, url)
         return "Not public"
 
+    @admin.display(description="Approval")
+    def approval(self, version):
+        if not version.approved_by:
+            return "Not approved"
+        return f"Approved by {version.approved_by} on {version.approved_at:%B %-d, %Y}"
+
+    @admin.display(description="Next full review due")
+    def next_review_due(self, version):
+        due = version.next_review_due
+        return f"{due:%B %Y}" if due else "-"
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # a new review starts as a draft with only its content
+            return [(None, {"fields": ["therapy", "summary", "body"]})]
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "therapy"] if obj else fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else [RatingInline, SubPageInline, CreditInline]
+
+    def has_change_permission(self, request, obj=None):
+        # Only drafts are edited; everything else changes through workflow steps.
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # drafts are discarded, published versions kept
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.revision += 1
+        super().save_model(request, obj, form, change)
+        obj.editors.add(request.user)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         render_version(form.instance)
+
+    def get_urls(self):
+        views = [
+            ("<int:pk>/step/<str:step>/", admin_views.transition_view, "step"),
+            ("<int:pk>/preview/", admin_views.preview_view, "preview"),
+            ("<int:pk>/preview/<slug:kind>/", admin_views.preview_view, "preview_subpage"),
+            ("<int:pk>/compare/", admin_views.compare_view, "compare"),
+            ("start-draft/<int:therapy_pk>/", admin_views.start_draft_view, "start_draft"),
+        ]
+        urls = [
+            path(route, self.admin_site.admin_view(view), name=f"therapies_reviewversion_{name}")
+            for route, view, name in views
+        ] + super().get_urls()
+        # Anyone who is not staff gets 404 here, never a hint that a draft exists.
+        for url in urls:
+            url.callback = admin_views.staff_or_404(url.callback)
+        return urls
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["steps"] = available_transitions(obj, request.user)
+            context["stale_changes"] = getattr(context.get("adminform").form, "stale_changes", [])
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(Reference)
@@ -133,3 +282,8 @@ class GlossaryTermAdmin(MarkdownxModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         render_glossary_term(obj)
+
+
+admin.site.index_template = "admin/dashboard.html"
+admin.site.site_header = "CancerChoices Reviews: editorial admin"
+admin.site.site_title = "CancerChoices Reviews admin"

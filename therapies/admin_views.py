@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .version_diff import diff_versions
 from .forms import TransitionForm
 from .models import ReviewVersion, Therapy
+from .version_diff import diff_versions
 from .views import review_context, subpage_context
 from .workflow import TRANSITIONS, WorkflowError, refusal, start_draft, transition
 

@@ -23,6 +23,11 @@ class ReviewVersionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None:
+            therapy = cleaned.get("therapy")
+            if therapy and ReviewVersion.objects.open().filter(therapy=therapy).exists():
+                raise forms.ValidationError(
+                    f"{therapy} already has an open version; edit that one instead."
+                )
             return cleaned
         # The admin runs this inside its transaction: the row lock holds a concurrent save
         # back until this one has finished, and then that one sees the new revision.

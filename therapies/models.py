@@ -6,15 +6,34 @@ edits happen on another version. Markdown is rendered to HTML when a version is 
 (``therapies.services.render_version``); public pages only read the stored HTML.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
 
 from .markdown import validate_markdown, validate_references_and_terms
+
+# Search: a name this close to the query matches even when misspelt ("naltrexon"). Misspelt
+# names score 0.6 or more in pg_trgm's word_similarity; unrelated ones sharing a few letters
+# ("meditaton" and "medicinal mushrooms") up to about 0.4.
+NAME_SIMILARITY_THRESHOLD = 0.5
+# ts_headline marks matches with these; the summary is then escaped and they become <mark>.
+SEARCH_MARK_START = "qqmarkstartqq"
+SEARCH_MARK_STOP = "qqmarkstopqq"
 
 
 class Category(models.Model):
@@ -31,9 +50,23 @@ class Category(models.Model):
         return self.name
 
 
+class CancerTypeQuerySet(models.QuerySet):
+    def with_published_reviews(self):
+        """Cancer types some published review covers, with ``review_count``: how many."""
+        return self.annotate(
+            review_count=models.Count(
+                "therapies",
+                filter=Q(therapies__versions__in=ReviewVersion.objects.published()),
+                distinct=True,
+            )
+        ).filter(review_count__gt=0)
+
+
 class CancerType(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+
+    objects = CancerTypeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -63,6 +96,8 @@ class Therapy(models.Model):
         help_text="Sample content for demonstration: the page says its ratings are not real.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "therapies"
@@ -86,6 +121,81 @@ class ReviewVersionQuerySet(models.QuerySet):
         """The only versions the public may ever see."""
         return self.filter(state=ReviewVersion.State.PUBLISHED)
 
+    def public_history(self):
+        """Versions that were once public, for the 'what changed' list and feeds."""
+        return self.filter(
+            state__in=[ReviewVersion.State.PUBLISHED, ReviewVersion.State.SUPERSEDED],
+            published_at__isnull=False,
+        )
+
+    def open(self):
+        return self.filter(state__in=ReviewVersion.OPEN_STATES)
+
+    def with_review_due(self):
+        """Annotate ``review_due``: last full literature review + the therapy's interval."""
+        interval = models.Func(
+            models.F("therapy__review_interval_months"),
+            template="make_interval(months => %(expressions)s)",
+        )
+        due = models.ExpressionWrapper(
+            models.F("literature_reviewed") + interval, output_field=models.DateTimeField()
+        )
+        return self.annotate(review_due=Cast(due, models.DateField()))
+
+    def due_for_review(self, within_days: int = 0):
+        """Published versions whose next full literature review is due, or due soon."""
+        cutoff = date.today() + timedelta(days=within_days)
+        return self.published().with_review_due().filter(review_due__lte=cutoff)
+
+    def in_category(self, slug: str):
+        return self.filter(therapy__category__slug=slug)
+
+    def for_cancer_type(self, slug: str):
+        return self.filter(therapy__cancer_types__slug=slug)
+
+    def with_score(self, attribute_code: str):
+        """Annotate ``attribute_score``: the score on one attribute (None if not rated)."""
+        # Looked up by name: the ratings app builds on this one, not the other way round.
+        ratings = apps.get_model("ratings", "Rating").objects
+        score = ratings.filter(version=models.OuterRef("pk"), attribute__code=attribute_code)
+        return self.annotate(attribute_score=models.Subquery(score.values("score")[:1]))
+
+    def rated_at_least(self, attribute_code: str, score: int):
+        return self.filter(ratings__attribute__code=attribute_code, ratings__score__gte=score)
+
+    def search(self, text: str):
+        """Full-text matches, plus names within a small misspelling of ``text``.
+
+        Annotates ``relevance`` (higher is better) and ``headline``: the summary with matched
+        words between ``SEARCH_MARK_START`` and ``SEARCH_MARK_STOP``, as plain unescaped text.
+        """
+        query = SearchQuery(text, search_type="websearch", config="english")
+        document = (
+            SearchVector("therapy__name", weight="A", config="english")
+            + SearchVector("therapy__alternate_names", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("body", weight="C", config="english")
+        )
+        name_similarity = Greatest(
+            TrigramWordSimilarity(text, "therapy__name"),
+            TrigramWordSimilarity(text, "therapy__alternate_names"),
+        )
+        return (
+            self.alias(document=document, name_similarity=name_similarity)
+            .filter(Q(document=query) | Q(name_similarity__gt=NAME_SIMILARITY_THRESHOLD))
+            .annotate(
+                relevance=SearchRank(models.F("document"), query) + models.F("name_similarity"),
+                headline=SearchHeadline(
+                    "summary",
+                    query,
+                    config="english",
+                    start_sel=SEARCH_MARK_START,
+                    stop_sel=SEARCH_MARK_STOP,
+                    highlight_all=True,
+                ),
+            )
+        )
+
 
 class ReviewVersion(models.Model):
     """One version of a therapy's review: everything the public sees on its pages."""
@@ -100,7 +210,13 @@ class ReviewVersion(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         DISCARDED = "discarded", "Discarded"
 
+    class ChangeKind(models.TextChoices):
+        CORRECTION = "correction", "Correction (no date moves)"
+        UPDATE = "update", "Update (moves 'last update')"
+        FULL_REVIEW = "full_review", "Full literature review (also sets its month)"
+
     OPEN_STATES = [State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.APPROVED]
+    EDITABLE_STATES = [State.DRAFT, State.CHANGES_REQUESTED]
 
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(editable=False)
@@ -129,17 +245,54 @@ class ReviewVersion(models.Model):
         blank=True,
         help_text="Month of the last systematic search of the literature (the day is ignored).",
     )
+    change_kind = models.CharField(max_length=20, choices=ChangeKind.choices, blank=True)
+    change_summary = models.TextField(
+        blank=True, help_text="What changed and why, in a sentence or two; shown to the public."
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A fingerprint of the content at approval: publishing checks it, so an approval never
+    # covers content that changed after it.
+    approved_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Scheduled publication time."
+    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="edited_versions",
+        editable=False,
+        help_text="Everyone who saved content of this version; none of them may approve it.",
+    )
+    # Incremented on every save and transition: a form or action based on an older
+    # revision is refused instead of overwriting someone else's work.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ReviewVersionQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["therapy__name", "-number"]
+        permissions = [
+            ("submit_reviewversion", "Can submit a version for review and recall it"),
+            ("review_reviewversion", "Can request changes to, approve and reopen a version"),
+            ("publish_reviewversion", "Can publish, schedule and withdraw a version"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["therapy", "number"], name="unique_version_number"),
             models.UniqueConstraint(
@@ -166,6 +319,10 @@ class ReviewVersion(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+    @property
     def next_review_due(self) -> date | None:
         if not self.literature_reviewed:
             return None
@@ -176,6 +333,18 @@ class ReviewVersion(models.Model):
     def is_overdue(self) -> bool:
         due = self.next_review_due
         return due is not None and due <= date.today()
+
+    @property
+    def public_modified(self) -> datetime | None:
+        """When this version's public pages last changed, for sitemaps and feeds.
+
+        The publication time when known; otherwise the editorial "last update" date.
+        """
+        if self.published_at:
+            return self.published_at
+        if self.last_updated:
+            return datetime.combine(self.last_updated, time.min, tzinfo=UTC)
+        return None
 
 
 class SubPage(models.Model):
@@ -202,6 +371,8 @@ class SubPage(models.Model):
         help_text="Markdown, with the same citation and glossary syntax as the review.",
     )
     body_html = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["version", "kind"]
@@ -262,6 +433,8 @@ class Reference(models.Model):
     pmid = models.CharField("PMID", max_length=12, blank=True)
     url = models.URLField("URL", max_length=500, blank=True)
     viewed_on = models.DateField(null=True, blank=True, help_text="For web pages.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["key"]
@@ -355,6 +528,8 @@ class GlossaryTerm(models.Model):
     )
     definition_html = models.TextField(blank=True, editable=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["term"]
 
@@ -367,3 +542,30 @@ class GlossaryTerm(models.Model):
     @property
     def all_forms(self) -> list[str]:
         return [self.term, *(v.strip() for v in self.variants.split(",") if v.strip())]
+
+
+class AuditEntry(models.Model):
+    """One workflow step on a version: who did what, when, from which state to which."""
+
+    version = models.ForeignKey(ReviewVersion, on_delete=models.CASCADE, related_name="audit")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for the scheduled publisher.",
+    )
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20, choices=ReviewVersion.State.choices)
+    to_state = models.CharField(max_length=20, choices=ReviewVersion.State.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        who = self.actor or "scheduler"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {who}: {self.action}"

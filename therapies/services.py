@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from cancerchoices.cache import bump_public_content
 from people.models import Person
 from ratings.models import Rating
 
@@ -35,6 +36,7 @@ def render_version(version: ReviewVersion) -> None:
         rows += _reference_rows(version, subpage, page)
     SubPage.objects.bulk_update(subpages, ["body_html"])
     PageReference.objects.bulk_create(rows)
+    bump_public_content()
 
 
 def _reference_rows(version, subpage, page: PageContext) -> list[PageReference]:
@@ -47,6 +49,7 @@ def _reference_rows(version, subpage, page: PageContext) -> list[PageReference]:
 def render_person(person: Person) -> None:
     person.bio_html = render(person.bio, page_context_for(person.bio, id_prefix="bio"), top_level=2)
     Person.objects.filter(pk=person.pk).update(bio_html=person.bio_html)
+    bump_public_content()
 
 
 def render_glossary_term(term: GlossaryTerm) -> None:
@@ -54,3 +57,4 @@ def render_glossary_term(term: GlossaryTerm) -> None:
         term.definition, page_context_for(term.definition, id_prefix=term.slug)
     )
     GlossaryTerm.objects.filter(pk=term.pk).update(definition_html=term.definition_html)
+    bump_public_content()

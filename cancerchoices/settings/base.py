@@ -5,8 +5,11 @@ SECRET_KEY, ALLOWED_HOSTS, DEBUG, REDIS_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from csp.constants import NONE, SELF
 
 from cancerchoices import localdb
 
@@ -55,6 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "markdownx",
+    "simple_history",
+    "csp",
+    "axes",
+    "cancerchoices",
     "therapies",
     "ratings",
     "people",
@@ -62,13 +69,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a cached page is served without touching either.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "cancerchoices.middleware.PublicPageCacheMiddleware",
+    "cancerchoices.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cancerchoices.urls"
@@ -96,6 +111,48 @@ else:
 # Reconnect transparently after a database restart instead of failing the first request.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Fail fast when the server is unreachable, so pages answer 503 within seconds, not hang.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # Reads go to the replica; writes, the admin and everything in a transaction stay on the
+    # primary (cancerchoices.db_router).
+    DATABASES["replica"] = {
+        **database_from_url(os.environ["DATABASE_REPLICA_URL"]),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 3)
+    DATABASE_ROUTERS = ["cancerchoices.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(1, "cancerchoices.db_router.PrimaryForWritesMiddleware")
+# Seconds a client is told to wait before retrying while the database is down (503 page).
+DATABASE_RETRY_AFTER = 30
+READINESS_TIMEOUT_MS = 2000
+
+# One cache shared by every worker process: Redis when REDIS_URL is set (several servers),
+# otherwise files under var/cache, shared by the workers of this machine.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            # A Redis outage costs each request at most this long; pages then render uncached.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Anonymous public pages (cancerchoices.middleware): kept in the cache until content changes
+# or PUBLIC_CACHE_TIMEOUT passes; browsers and CDNs may reuse them for PUBLIC_CACHE_MAX_AGE.
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
+PUBLIC_CACHE_TIMEOUT = 600
+PUBLIC_CACHE_MAX_AGE = 300
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -105,6 +162,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes): five failures for one username from one address lock that
+# pair out for 15 minutes. The axes backend must come first; it needs the request to check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+LOGIN_REDIRECT_URL = "admin:index"  # where a sign-in with an unsafe or missing next= lands
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -124,8 +194,32 @@ STORAGES = {
 
 # Markdown: one render-and-sanitise function serves saves and the admin preview.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "therapies.markdown.render_preview"
-MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png"]
-MARKDOWNX_MEDIA_PATH = "markdownx/"
+# The editor posts to our staff-only views (therapies.editor_views), mounted at these paths.
+MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
+MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
+
+# Content-Security-Policy (django-csp) on every response, the admin's included: only our own
+# script and style files (no inline script or style), no plugins, no framing. The admin and
+# django-markdownx need nothing more (tests/browser/test_admin_editor.py proves it). JSON-LD
+# <script type="application/ld+json"> is a data block, never executed, so script-src does not
+# apply to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 SITE_NAME = "CancerChoices Reviews"
+# Absolute address of the site, for links in e-mail and feeds.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reviews@localhost")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Versions in review longer than this show as "stuck" on the admin dashboard.
+STUCK_IN_REVIEW_DAYS = 14

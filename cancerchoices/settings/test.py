@@ -21,3 +21,8 @@ WHITENOISE_AUTOREFRESH = True
 DATABASES["default"]["TEST"] = {  # noqa: F405
     "NAME": os.environ.get("TEST_DATABASE_NAME", "test_cancerchoices"),
 }
+
+# One process, one cache, emptied before each test (tests/conftest.py). Test servers that
+# need a cache shared between processes get REDIS_URL or CACHE_DIR from the test.
+if not (os.environ.get("REDIS_URL") or os.environ.get("CACHE_DIR")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -15,3 +15,28 @@ document.addEventListener("mouseout", function (event) {
   var wrap = event.target.closest && event.target.closest(".tip-dismissed");
   if (wrap && !wrap.contains(event.relatedTarget)) wrap.classList.remove("tip-dismissed");
 });
+
+// "Print this review": the button is hidden in the HTML, so without JavaScript it never shows.
+document.querySelectorAll("[data-print-page]").forEach(function (button) {
+  button.addEventListener("click", function () {
+    window.print();
+  });
+  button.closest("[hidden]")?.removeAttribute("hidden");
+});
+
+// A printed review shows every evidence note; the reader's own open/closed choices come back after.
+var openedForPrint = [];
+window.addEventListener("beforeprint", function () {
+  openedForPrint = Array.prototype.filter.call(document.querySelectorAll("details"), function (details) {
+    return !details.open;
+  });
+  openedForPrint.forEach(function (details) {
+    details.open = true;
+  });
+});
+window.addEventListener("afterprint", function () {
+  openedForPrint.forEach(function (details) {
+    details.open = false;
+  });
+  openedForPrint = [];
+});

@@ -45,7 +45,7 @@ def build_review(reference_count=2, reviewer_count=2):
         version=version, kind="safety", body=f"Mostly mild effects [@{references[-1].key}]."
     )
     SubPageFactory(
-        version=version, kind="how-it-can-help", body="## Improving outcomes\n\nFindings."
+        version=version, kind="how-it-can-help", body="# Improving outcomes\n\nFindings."
     )
     render_version(version)
     return version

@@ -1,0 +1,375 @@
+"""`make bench`: throughput of public pages under gunicorn, as ratios to a trivial view.
+
+Builds 1,000 published therapies (7 ratings, 30 references and 5 sub-pages each) in a database
+of its own (``cancerchoices_bench``; HTML stored pre-rendered, as the services would store it),
+serves it with the shipped gunicorn.conf.py on a free loopback port, and drives bounded wrk
+runs at 4x the worker count. Two servers run one after the other: one with the page cache, one
+with it switched off (PUBLIC_PAGE_CACHE=0) to measure the views themselves. Each row is also
+given as a ratio to the trivial view (/healthz/live) measured on the same server in the same run.
+
+    python -m bench.run [--duration 10] [--rebuild]
+"""
+
+import argparse
+import datetime
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+
+from cancerchoices import localdb
+from tests.servers import PROJECT, database_url, ensure_debian_package, fetch, gunicorn
+
+BENCH_DB = "cancerchoices_bench"
+CACHE_DIR = PROJECT / "var" / "cache" / "bench"
+THERAPIES = 1000
+REFERENCES_PER_THERAPY = 30
+TARGETS = {"cached": 0.7, "uncached": 0.15}
+SUBJECTS = ["Mushroom", "Turmeric", "Melatonin", "Ginger", "Green tea", "Yoga", "Acupuncture"]
+SUBJECTS += ["Vitamin D", "Fish oil", "Mistletoe", "Curcumin", "Qigong", "Massage", "Fasting"]
+FORMS = ["extract", "capsules", "tea", "practice", "programme", "powder", "tincture", "protocol"]
+
+
+def bench_database_url(rebuild: bool) -> str:
+    """The benchmark's own database, in the embedded cluster (or BENCH_DATABASE_URL)."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    localdb.start()
+    params = localdb.connection_settings()
+    with psycopg.connect(
+        host=params["HOST"], port=params["PORT"], user=params["USER"], dbname="postgres"
+    ) as conn:
+        conn.autocommit = True
+        if rebuild:
+            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    return database_url({**params, "NAME": BENCH_DB})
+
+
+def build_data_set() -> None:
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from therapies.models import Therapy
+
+    call_command("migrate", "--no-input", verbosity=0)
+    existing = Therapy.objects.count()
+    if existing == THERAPIES:
+        print(f"Data set: {THERAPIES} therapies already in {BENCH_DB}.")
+        return
+    if existing:
+        raise SystemExit(f"{BENCH_DB} holds {existing} therapies; run with --rebuild.")
+    print(f"Building the data set ({THERAPIES} therapies) in {BENCH_DB}...", flush=True)
+    with transaction.atomic():
+        _create_content()
+
+
+def _paragraphs(topic: str, first_ref: int, count: int) -> str:
+    cites = "".join(
+        f'<sup class="cite"><a href="#ref-{n}" class="cite-link">{n}</a></sup>'
+        for n in range(first_ref, first_ref + count)
+    )
+    text = (
+        f"Researchers have studied {topic} in small trials and case studies. "
+        '<span class="term" tabindex="0">Case studies</span> suggest possible benefits, '
+        "but the evidence is limited and mixed; talk with your care team first. "
+    )
+    return "".join(f"<p>{text * 3}{cites}</p>" for _ in range(3))
+
+
+def _create_content() -> None:
+    from people.models import Credit, Person
+    from ratings.models import Attribute, EvidenceLevel, Rating
+    from therapies.models import (
+        CancerType,
+        Category,
+        GlossaryTerm,
+        PageReference,
+        Reference,
+        ReviewVersion,
+        SubPage,
+        Therapy,
+    )
+
+    today = datetime.date(2025, 6, 1)
+    categories = Category.objects.bulk_create(
+        Category(name=f"Bench category {n}", slug=f"bench-category-{n}") for n in range(6)
+    )
+    cancer_types = CancerType.objects.bulk_create(
+        CancerType(name=f"Bench cancer {n}", slug=f"bench-cancer-{n}") for n in range(10)
+    )
+    people = Person.objects.bulk_create(
+        Person(
+            name=f"Sam Bench{n}",
+            slug=f"sam-bench-{n}",
+            credentials="MSN, RN",
+            role_title="Researcher",
+            short_bio="Writes and checks reviews.",
+            bio="A sample profile.",
+            bio_html="<p>A sample profile.</p>",
+            is_sample=True,
+        )
+        for n in range(20)
+    )
+    GlossaryTerm.objects.bulk_create(
+        GlossaryTerm(
+            term=f"bench term {n}",
+            slug=f"bench-term-{n}",
+            short_definition="A plain definition.",
+            definition_html="<p>A plain definition.</p>",
+        )
+        for n in range(20)
+    )
+    attributes = list(Attribute.objects.all())
+    levels = list(EvidenceLevel.objects.all())
+
+    therapies = Therapy.objects.bulk_create(
+        Therapy(
+            name=f"{SUBJECTS[n % len(SUBJECTS)]} {FORMS[n // len(SUBJECTS) % len(FORMS)]} {n}",
+            slug=f"{SUBJECTS[n % len(SUBJECTS)]}-{n}".lower().replace(" ", "-"),
+            category=categories[n % len(categories)],
+            is_sample=True,
+        )
+        for n in range(THERAPIES)
+    )
+    Therapy.cancer_types.through.objects.bulk_create(
+        Therapy.cancer_types.through(therapy=t, cancertype=cancer_types[(i + k) % 10])
+        for i, t in enumerate(therapies)
+        for k in (0, 3)
+    )
+    versions = ReviewVersion.objects.bulk_create(
+        ReviewVersion(
+            therapy=t,
+            number=1,
+            state=ReviewVersion.State.PUBLISHED,
+            summary=f"What the research says about {t.name.lower()} for people with cancer.",
+            body="(stored pre-rendered by the benchmark)",
+            body_html=_paragraphs(t.name.lower(), 1, REFERENCES_PER_THERAPY // 3),
+            last_updated=today,
+            literature_reviewed=today.replace(day=1),
+            published_at=datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC),
+        )
+        for t in therapies
+    )
+    Rating.objects.bulk_create(
+        Rating(
+            version=v,
+            attribute=a,
+            score=(i + a.order) % 6,
+            evidence_level=levels[i % len(levels)] if a.is_evidence_based else None,
+            note="(pre-rendered)",
+            note_html=_paragraphs("this attribute", 11, 3),
+        )
+        for i, v in enumerate(versions)
+        for a in attributes
+    )
+    subpages = SubPage.objects.bulk_create(
+        SubPage(version=v, kind=kind, body="(pre-rendered)", body_html=_paragraphs(kind, 1, 6))
+        for v in versions
+        for kind in SubPage.Kind.values
+    )
+    references = Reference.objects.bulk_create(
+        Reference(
+            key=f"bench-{i}-{r}",
+            authors="Smith J, Jones AB",
+            title=f"A study of {v.therapy.name.lower()}, part {r}",
+            container="Journal of Integrative Oncology",
+            year=2000 + r % 25,
+            volume="12",
+            issue="3",
+            pages="45-67",
+            doi=f"10.1000/bench.{i}.{r}",
+            pmid=str(100000 + i * 100 + r),
+        )
+        for i, v in enumerate(versions)
+        for r in range(REFERENCES_PER_THERAPY)
+    )
+    per_page = 6
+    rows = []
+    for i, version in enumerate(versions):
+        own = references[i * REFERENCES_PER_THERAPY : (i + 1) * REFERENCES_PER_THERAPY]
+        rows += [
+            PageReference(version=version, reference=ref, number=n + 1) for n, ref in enumerate(own)
+        ]
+        for s, subpage in enumerate(subpages[i * 5 : (i + 1) * 5]):
+            chosen = own[s * per_page : (s + 1) * per_page]
+            rows += [
+                PageReference(version=version, subpage=subpage, reference=ref, number=n + 1)
+                for n, ref in enumerate(chosen)
+            ]
+    PageReference.objects.bulk_create(rows, batch_size=5000)
+    Credit.objects.bulk_create(
+        Credit(version=v, person=people[(i + k) % len(people)], role=role, order=k)
+        for i, v in enumerate(versions)
+        for k, role in enumerate(
+            [
+                Credit.Role.LEAD_RESEARCHER,
+                Credit.Role.CLINICAL_REVIEWER,
+                Credit.Role.EXPERT_REVIEWER,
+            ]
+        )
+    )
+
+
+def wrk(url: str, connections: int, duration: int) -> dict:
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = result.stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(latency["50"]),
+        "p99": _ms(latency["99"]),
+        "errors": (sum(map(int, socket_errors.groups())) if socket_errors else 0)
+        + (int(non_2xx.group(1)) if non_2xx else 0),
+    }
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def worker_rss_mb(master_pid: int) -> float:
+    """Largest resident set among the gunicorn master's worker processes, in MB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+    return max(sizes)
+
+
+def measure(env: dict, pages: list[tuple[str, str, str]], duration: int) -> tuple[list, float]:
+    """Serve with gunicorn and run wrk against each page; returns rows and worker RSS."""
+    workers = os.cpu_count() * 2 + 1  # as gunicorn.conf.py
+    rows = []
+    with gunicorn(env, log=subprocess.DEVNULL) as (base, process):
+        for label, path, kind in pages:
+            status = fetch(base + path)[0]
+            if status != 200:
+                raise SystemExit(f"{label}: {path} answered {status}, expected 200")
+            wrk(base + path, workers * 4, 2)  # warm up: templates, connections, the cache
+            result = wrk(base + path, workers * 4, duration)
+            rows.append({"label": label, "path": path, "kind": kind, **result})
+            print(f"  {label:<24} {result['rps']:>9.0f} req/s", flush=True)
+        rss = worker_rss_mb(process.pid)
+    trivial = rows[0]["rps"]
+    for row in rows:
+        row["ratio"] = row["rps"] / trivial
+    return rows, rss
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the data set")
+    args = parser.parse_args(argv)
+    ensure_debian_package("wrk", "wrk")
+
+    url = bench_database_url(args.rebuild)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cancerchoices.settings.local"
+    os.environ["CACHE_DIR"] = str(CACHE_DIR)
+    import django
+
+    django.setup()
+    build_data_set()
+
+    from django.urls import NoReverseMatch, reverse
+
+    from therapies.models import Therapy
+
+    slugs = list(Therapy.objects.order_by("name").values_list("slug", flat=True)[:3])
+    try:
+        compare = reverse("therapies:compare") + "?therapies=" + quote(",".join(slugs[:2]))
+    except NoReverseMatch:
+        compare = None
+
+    env = {
+        "DJANGO_SETTINGS_MODULE": "cancerchoices.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": url,
+        "CACHE_DIR": str(CACHE_DIR),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=PROJECT,
+        env={**os.environ, **env},
+        check=True,
+    )
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)
+    therapy = f"/therapies/{slugs[2]}/"
+    trivial = ("trivial view", "/healthz/live", "trivial")
+
+    print(f"Server 1: page cache on ({args.duration}s per run)", flush=True)
+    cached, rss_cached = measure(
+        env, [trivial, ("therapy page, cached", therapy, "cached")], args.duration
+    )
+    print("Server 2: page cache off (PUBLIC_PAGE_CACHE=0)", flush=True)
+    pages = [
+        trivial,
+        ("therapy page, uncached", therapy, "uncached"),
+        ("index", "/therapies/", "uncached"),
+        ("search", "/therapies/?q=mushroom", "uncached"),
+    ]
+    if compare:
+        pages.append(("compare", compare, "uncached"))
+    uncached, rss_uncached = measure({**env, "PUBLIC_PAGE_CACHE": "0"}, pages, args.duration)
+    rows = cached + uncached
+    if not compare:
+        rows.append({"label": "compare", "path": "n/a", "kind": "n/a"})
+
+    print_table(rows, os.cpu_count() * 2 + 1, max(rss_cached, rss_uncached))
+    return 0 if all(row.get("errors", 0) == 0 for row in rows) else 1
+
+
+def print_table(rows: list[dict], workers: int, rss: float) -> None:
+    print()
+    print(f"gunicorn: {workers} sync workers, wrk: 2 threads, {workers * 4} connections")
+    print()
+    print("| page | path | req/s | p50 ms | p99 ms | x trivial | target | errors |")
+    print("|---|---|---:|---:|---:|---:|---|---:|")
+    missed = []
+    for row in rows:
+        if "rps" not in row:
+            print(f"| {row['label']} | n/a | n/a | n/a | n/a | n/a | | |")
+            continue
+        target = TARGETS.get(row["kind"])
+        verdict = ""
+        if target:
+            met = row["ratio"] >= target
+            verdict = f">= {target} {'met' if met else 'MISSED'}"
+            if not met:
+                missed.append(row["label"])
+        print(
+            f"| {row['label']} | `{row['path']}` | {row['rps']:.0f} | {row['p50']:.2f} "
+            f"| {row['p99']:.2f} | {row['ratio']:.2f} | {verdict} | {row['errors']} |"
+        )
+    errors = sum(row.get("errors", 0) for row in rows)
+    print()
+    print(f"Largest worker RSS after the runs: {rss:.0f} MB (target < 150 MB)")
+    print(f"Errors (non-2xx and socket errors): {errors} (target 0)")
+    if missed:
+        print(f"Targets missed: {', '.join(missed)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

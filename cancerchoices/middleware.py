@@ -1,0 +1,140 @@
+"""Public page cache and database outage handling.
+
+``PublicPageCacheMiddleware`` serves anonymous GET and HEAD requests from the shared cache (see
+``cancerchoices.cache``). It sits before the session and authentication middleware, so a hit
+touches neither the session nor the database. ``ConditionalGetMiddleware``, just outside it,
+answers ``If-None-Match`` and ``If-Modified-Since`` with 304 from the headers stored here.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import (
+    add_never_cache_headers,
+    cc_delim_re,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import http_date
+
+from .cache import public_content_generation
+
+logger = logging.getLogger(__name__)
+
+SAFE_METHODS = {"GET", "HEAD"}
+
+
+def is_anonymous_read(request) -> bool:
+    return request.method in SAFE_METHODS and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _cache_control_forbids_sharing(response) -> bool:
+    header = response.get("Cache-Control", "")
+    directives = {d.split("=")[0].strip().lower() for d in cc_delim_re.split(header)}
+    return bool(directives & {"private", "no-store", "no-cache"})
+
+
+def _drop_vary_cookie(response) -> None:
+    fields = [f.strip() for f in cc_delim_re.split(response.get("Vary", "")) if f.strip()]
+    kept = [f for f in fields if f.lower() != "cookie"]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    elif "Vary" in response:
+        del response["Vary"]
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._admin_prefix = None
+
+    def admin_prefix(self) -> str:
+        if self._admin_prefix is None:
+            self._admin_prefix = reverse("admin:index")
+        return self._admin_prefix
+
+    def __call__(self, request):
+        if not is_anonymous_read(request) or request.path.startswith(self.admin_prefix()):
+            response = self.get_response(request)
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        key = self.page_key(request) if settings.PUBLIC_PAGE_CACHE else None
+        if key:
+            cached = self._cache_get(key)
+            if cached is not None:
+                content, headers = cached
+                response = HttpResponse(content, headers=headers)
+                response["X-Cache"] = "hit"
+                return response
+
+        response = self.get_response(request)
+        if (
+            response.status_code != 200
+            or response.streaming
+            or response.cookies
+            or _cache_control_forbids_sharing(response)
+        ):
+            return response
+        _drop_vary_cookie(response)
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(time.time())
+        if key:
+            self._cache_set(key, (response.content, dict(response.items())))
+            response["X-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def page_key(request) -> str | None:
+        try:
+            generation = public_content_generation()
+        except Exception:
+            logger.exception("Page cache unavailable; serving uncached")
+            return None
+        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        return f"page:{generation}:{url}"
+
+    @staticmethod
+    def _cache_get(key):
+        try:
+            return cache.get(key)
+        except Exception:
+            logger.exception("Page cache unavailable; serving uncached")
+            return None
+
+    @staticmethod
+    def _cache_set(key, value) -> None:
+        try:
+            cache.set(key, value, timeout=settings.PUBLIC_CACHE_TIMEOUT)
+        except Exception:
+            logger.exception("Could not store a page in the cache")
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 with Retry-After, from a template that needs no database, while it is down."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable: %s", exception)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
+        add_never_cache_headers(response)
+        return response

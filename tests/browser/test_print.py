@@ -1,0 +1,43 @@
+"""A review prints as a clean handout: no navigation, every evidence note, addresses, the source."""
+
+import pytest
+
+from tests.therapies.test_views import build_review
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_review_prints_as_a_handout(live_server, page, screenshot_dir):
+    version = build_review()
+    url = live_server.url + version.therapy.get_absolute_url()
+    page.set_viewport_size({"width": 800, "height": 1000})
+    page.goto(url)
+    page.emulate_media(media="print")
+
+    assert not page.locator(".site-header nav").is_visible()
+    assert not page.locator(".site-footer").is_visible()
+    assert not page.get_by_role("button", name="Print this review").is_visible()
+    source = page.locator(".print-source")
+    assert source.is_visible()
+    assert url in source.inner_text()
+    assert page.locator(".review-dates").first.is_visible()
+    # Evidence notes show although nobody opened them; glossary tooltips stay out of the way.
+    assert page.locator("#rating-treatment_outcomes details .prose").is_visible()
+    assert not page.locator(".tip").first.is_visible()
+    assert page.locator("sup.cite").first.is_visible()
+    # Links in the reference list print their address.
+    doi_link = page.locator(".references a", has_text="DOI:").first
+    after = doi_link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert "https://doi.org/" in after
+
+    page.screenshot(path=str(screenshot_dir / "therapy-print.png"), full_page=True)
+
+
+def test_printing_opens_every_evidence_note_and_restores_them_after(live_server, page):
+    version = build_review()
+    page.goto(live_server.url + version.therapy.get_absolute_url())
+    details = page.locator("#rating-treatment_outcomes details")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert details.get_attribute("open") is not None
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert details.get_attribute("open") is None

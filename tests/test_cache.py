@@ -1,0 +1,141 @@
+"""The shared page cache for anonymous readers, and its invalidation on any public change."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from cancerchoices.cache import GENERATION_KEY, public_content_generation
+from tests.factories import CategoryFactory, UserFactory
+from tests.therapies.test_views import build_review
+from therapies.services import render_version
+
+pytestmark = pytest.mark.django_db
+
+
+def test_second_anonymous_request_is_served_from_cache_without_sql(
+    client, django_assert_num_queries
+):
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    first = client.get(url)
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_anonymous_pages_are_public_and_cdn_ready(client):
+    version = build_review()
+    for _ in range(2):  # the miss and the hit carry the same headers
+        response = client.get(version.therapy.get_absolute_url())
+        assert response["Cache-Control"] == "public, max-age=300"
+        assert response["ETag"]
+        assert response["Last-Modified"]
+        assert not response.cookies
+        assert "cookie" not in response.get("Vary", "").lower()
+
+
+def test_conditional_get_answers_304(client):
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    first = client.get(url)
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    since = first["Last-Modified"]
+    assert client.get(url, headers={"If-Modified-Since": since}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_query_string_is_part_of_the_key(client):
+    build_review()
+    url = reverse("therapies:list")
+    client.get(url)
+    assert client.get(url + "?page=1")["X-Cache"] == "miss"
+    assert client.get(url + "?page=1")["X-Cache"] == "hit"
+
+
+def test_a_saved_change_shows_on_the_next_request(client):
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    client.get(url)
+    version.summary = "A brand-new summary."
+    version.save()
+    response = client.get(url)
+    assert response["X-Cache"] == "miss"
+    assert "A brand-new summary." in response.content.decode()
+
+
+def test_rendering_a_version_bumps_the_generation():
+    version = build_review()
+    before = public_content_generation()
+    render_version(version)
+    assert public_content_generation() > before
+
+
+def test_changes_to_any_public_model_bump_the_generation():
+    before = public_content_generation()
+    category = CategoryFactory()
+    after_save = public_content_generation()
+    category.delete()
+    assert before < after_save < public_content_generation()
+
+
+def test_a_lost_generation_starts_again_from_a_newer_number():
+    old = public_content_generation()
+    cache.delete(GENERATION_KEY)
+    assert public_content_generation() > old
+
+
+def test_signed_in_users_bypass_the_cache_and_get_private_pages(client):
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    client.get(url)  # cached for the anonymous
+    client.force_login(UserFactory())
+    response = client.get(url)
+    assert "X-Cache" not in response
+    assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_posts_bypass_the_cache(client):
+    version = build_review()
+    response = client.post(version.therapy.get_absolute_url())
+    assert "X-Cache" not in response
+    assert "private" in response["Cache-Control"]
+
+
+def test_the_admin_is_never_cached(client):
+    for _ in range(2):
+        response = client.get(reverse("admin:login"))
+        assert "X-Cache" not in response
+        assert "private" in response["Cache-Control"]
+
+
+def test_only_200_responses_are_cached(client):
+    url = reverse("therapies:detail", args=["no-such-therapy"])
+    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "X-Cache" not in response
+
+
+def test_with_the_cache_switched_off_pages_still_carry_public_headers(client, settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    client.get(url)
+    response = client.get(url)
+    assert "X-Cache" not in response
+    assert response["Cache-Control"] == "public, max-age=300"
+
+
+def test_a_broken_cache_backend_still_serves_pages(client, monkeypatch):
+    version = build_review()
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    assert client.get(version.therapy.get_absolute_url()).status_code == 200

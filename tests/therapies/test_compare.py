@@ -1,0 +1,163 @@
+"""Comparing published therapies side by side on the seven attributes."""
+
+import pytest
+from django.urls import reverse
+
+from ratings.models import Attribute
+from tests.factories import (
+    PublishedVersionFactory,
+    RatingFactory,
+    VersionFactory,
+    evidence_level,
+)
+from therapies.services import render_version
+
+pytestmark = pytest.mark.django_db
+
+
+def compare(client, therapies):
+    """GET the comparison; ``therapies`` is one string or a list (repeated parameters)."""
+    response = client.get(reverse("therapies:compare"), {"therapies": therapies})
+    assert response.status_code == 200
+    return response
+
+
+def compared(response) -> list[str]:
+    return [version.therapy.name for version in response.context["comparison"].versions]
+
+
+def therapies(count: int) -> list[str]:
+    return [
+        PublishedVersionFactory(
+            therapy__name=f"Therapy {n}", therapy__slug=f"therapy-{n}"
+        ).therapy.slug
+        for n in range(count)
+    ]
+
+
+def test_one_therapy_shows_its_ratings_and_suggests_adding_more(client):
+    version = PublishedVersionFactory(therapy__name="Low-dose naltrexone", therapy__slug="ldn")
+    RatingFactory(
+        version=version,
+        attribute=Attribute.objects.get(code="treatment_outcomes"),
+        score=2,
+        evidence_level=evidence_level("preliminary"),
+        note="- Longer survival in small studies.",
+    )
+    render_version(version)
+    PublishedVersionFactory(therapy__name="Melatonin")
+    html = compare(client, "ldn").content.decode()
+    assert "Add another therapy" in html
+    assert "<caption" in html
+    assert html.count('<th scope="row">') == 7
+    assert html.count('<th scope="col">') == 1
+    assert 'role="region"' in html
+    assert 'tabindex="0"' in html
+    assert "2 of 5" in html
+    assert html.count("Not rated yet") == 6
+    assert "Preliminary evidence" in html
+    assert 'href="/therapies/ldn/#rating-treatment_outcomes"' in html
+    assert "#rating-safety" not in html  # no note, nothing to link to
+    # ... and a form to add one more, offering the others
+    assert '<option value="' in html
+    assert ">Melatonin</option>" in html
+    assert ">Low-dose naltrexone</option>" not in html
+
+
+@pytest.mark.parametrize(
+    "as_given",
+    [
+        lambda slugs: ",".join(slugs),
+        lambda slugs: slugs,  # repeated ?therapies=... from the index's checkboxes
+        lambda slugs: [",".join(slugs[:2]), *slugs[2:]],
+    ],
+    ids=["comma-separated", "repeated", "mixed"],
+)
+def test_four_therapies_side_by_side_in_the_order_asked(client, as_given):
+    slugs = therapies(4)
+    asked = [slugs[2], slugs[0], slugs[3], slugs[1]]
+    response = compare(client, as_given(asked))
+    assert compared(response) == ["Therapy 2", "Therapy 0", "Therapy 3", "Therapy 1"]
+    html = response.content.decode()
+    assert html.count('<th scope="col">') == 4
+    assert "Add a therapy" not in html  # four is the most
+    assert "Remove<span" in html
+
+
+def test_five_therapies_are_refused_politely(client):
+    slugs = therapies(5)
+    response = compare(client, ",".join(slugs))
+    assert compared(response) == []
+    html = response.content.decode()
+    assert "You chose 5 therapies" in html
+    assert "up to 4 side by side" in html
+    assert f'href="?therapies={"%2C".join(slugs[:4])}"' in html
+    assert "<table" not in html
+
+
+def test_many_slugs_are_refused_without_querying(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = compare(client, ",".join(f"x{n}" for n in range(5000)))
+    assert "You chose 5000 therapies" in response.content.decode()
+
+
+def test_the_same_therapy_twice_counts_once(client):
+    slug = therapies(1)[0]
+    assert compared(compare(client, [slug, f"{slug},{slug}"])) == ["Therapy 0"]
+
+
+@pytest.mark.parametrize("unknown", ["no-such-therapy", "../../etc/passwd", "<script>x</script>"])
+def test_unknown_slugs_are_reported_and_the_rest_still_shown(client, unknown):
+    slug = therapies(1)[0]
+    response = compare(client, f"{slug},{unknown}")
+    assert compared(response) == ["Therapy 0"]
+    html = response.content.decode()
+    assert "We have no published review at this address" in html
+    assert "<script>x" not in html
+
+
+def test_drafts_never_appear_in_a_comparison(client):
+    published = PublishedVersionFactory(therapy__name="Melatonin", therapy__slug="melatonin")
+    VersionFactory(therapy=published.therapy, summary="Draft")
+    VersionFactory(therapy__name="Secret draft", therapy__slug="secret")
+    response = compare(client, "melatonin,secret")
+    assert compared(response) == ["Melatonin"]
+    html = response.content.decode()
+    assert "Secret draft" not in html  # neither compared nor offered
+    assert response.context["comparison"].unknown == ["secret"]
+
+
+def test_nothing_chosen_explains_how_to_choose(client):
+    therapies(2)
+    response = client.get(reverse("therapies:compare"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Choose two to 4 therapies" in html
+    assert "Add a therapy to compare" in html
+
+
+def test_compare_page_has_one_h1(client):
+    slugs = therapies(2)
+    html = compare(client, ",".join(slugs)).content.decode()
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.parametrize("size", [5, 40], ids=["small", "large"])
+@pytest.mark.parametrize("chosen", [1, 4])
+def test_compare_query_count_does_not_grow_with_content(
+    client, django_assert_num_queries, size, chosen
+):
+    slugs = therapies(size)
+    for n, slug in enumerate(slugs):
+        version = PublishedVersionFactory._meta.model.objects.get(therapy__slug=slug)
+        for attribute in Attribute.objects.all():
+            RatingFactory(
+                version=version,
+                attribute=attribute,
+                score=n % 6,
+                evidence_level=evidence_level("modest") if attribute.is_evidence_based else None,
+            )
+    # versions, their ratings, the attributes, and (below four) therapies one could add
+    with django_assert_num_queries(4 if chosen < 4 else 3):
+        response = compare(client, ",".join(slugs[:chosen]))
+    assert len(compared(response)) == chosen

@@ -1,0 +1,246 @@
+"""The ``load_demo`` command and the sample content it loads."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import RequestFactory
+
+from people.models import Credit, Person
+from ratings.models import Attribute, Rating
+from therapies import demo_content
+from therapies.markdown import validate_markdown, validate_references_and_terms
+from therapies.models import (
+    CancerType,
+    Category,
+    GlossaryTerm,
+    PageReference,
+    Reference,
+    ReviewVersion,
+    SubPage,
+    Therapy,
+)
+from therapies.workflow import content_fingerprint
+
+MODELS = [
+    Therapy,
+    ReviewVersion,
+    Rating,
+    SubPage,
+    Credit,
+    Person,
+    Reference,
+    PageReference,
+    GlossaryTerm,
+    Category,
+    CancerType,
+]
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def demo_markdown_texts():
+    """(where, text) for every Markdown text in the demo data."""
+    for term in demo_content.GLOSSARY_TERMS:
+        yield f"glossary term {term['slug']}", term["definition"]
+    for person in demo_content.PEOPLE:
+        yield f"person {person['slug']}", person["bio"]
+    for therapy in demo_content.THERAPIES:
+        slug = therapy["slug"]
+        yield f"{slug} body", therapy["body"]
+        for code, rating in therapy["ratings"].items():
+            yield f"{slug} rating {code}", rating["note"]
+        for subpage in therapy["subpages"]:
+            yield f"{slug} sub-page {subpage['kind']}", subpage["body"]
+
+
+@pytest.fixture
+def ldn(db):
+    load_demo()
+    return ReviewVersion.objects.published().get(therapy__slug="low-dose-naltrexone")
+
+
+@pytest.mark.django_db
+def test_refuses_when_demo_content_is_not_allowed(settings):
+    settings.DEMO_CONTENT_ALLOWED = False
+    with pytest.raises(CommandError, match="DEMO_CONTENT_ALLOWED"):
+        load_demo()
+    assert not Therapy.objects.exists()
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_refuses_when_the_setting_is_missing(settings):
+    del settings.DEMO_CONTENT_ALLOWED
+    with pytest.raises(CommandError):
+        load_demo()
+    assert not Therapy.objects.exists()
+
+
+@pytest.mark.django_db
+def test_ldn_has_a_published_sample_version(ldn):
+    therapy = ldn.therapy
+    assert therapy.is_sample
+    assert therapy.name == "Low-dose naltrexone"
+    assert therapy.category.slug == "off-label-drugs"
+    assert {"LDN", "naltrexone"} <= {n.strip() for n in therapy.alternate_names.split(",")}
+    assert therapy.cancer_types.filter(slug="brain-cancer").exists()
+    assert ldn.state == ReviewVersion.State.PUBLISHED
+    assert ldn.published_at is not None
+    assert ldn.approved_by.username == "consultant"
+    assert ldn.approved_fingerprint == content_fingerprint(ldn)
+    assert str(ldn.last_updated) == "2023-12-12"
+    assert str(ldn.literature_reviewed) == "2021-09-01"
+    assert ldn.summary
+
+
+@pytest.mark.django_db
+def test_ldn_has_seven_ratings_with_not_rated_distinct_from_zero(ldn):
+    ratings = {r.attribute.code: r for r in ldn.ratings.select_related("attribute")}
+    assert set(ratings) == set(Attribute.objects.values_list("code", flat=True))
+    assert len(ratings) == 7
+    assert ratings["body_terrain"].score is None
+    assert ratings["body_terrain"].score_text == "Not rated yet"
+    assert ratings["cancer_risk"].score == 0
+    assert ratings["cancer_risk"].evidence_level.code == "insufficient"
+    assert ratings["treatment_outcomes"].evidence_level.code == "preliminary"
+    for rating in ratings.values():
+        assert rating.note_html
+        if not rating.attribute.is_evidence_based:
+            assert rating.evidence_level is None
+
+
+@pytest.mark.django_db
+def test_ldn_body_is_rendered_with_citations_and_glossary_terms(ldn):
+    assert 'class="cite"' in ldn.body_html
+    assert 'class="term"' in ldn.body_html
+    assert "(p. 20)" in ldn.body_html  # the locator shows in the citation's tooltip
+    assert "cite-missing" not in ldn.body_html
+    assert "term-missing" not in ldn.body_html
+
+
+@pytest.mark.django_db
+def test_ldn_reference_lists_are_numbered_from_one(ldn):
+    main = list(
+        PageReference.objects.filter(version=ldn, subpage=None).values_list("number", flat=True)
+    )
+    assert main == list(range(1, len(main) + 1))
+    assert len(main) >= 8
+    for subpage in ldn.subpages.all():
+        numbers = list(subpage.page_references.values_list("number", flat=True))
+        assert numbers == list(range(1, len(numbers) + 1)), subpage.kind
+
+
+@pytest.mark.django_db
+def test_ldn_has_subpages_and_credits(ldn):
+    kinds = set(ldn.subpages.values_list("kind", flat=True))
+    assert len(kinds) >= 2
+    assert {"how-it-can-help", "safety", "access"} <= kinds
+    findings = ldn.subpages.get(kind="how-it-can-help")
+    assert "Improving treatment outcomes</h2>" in findings.body_html
+    assert "Brain cancer</h3>" in findings.body_html
+    assert 'class="cite"' in findings.body_html
+    roles = list(ldn.credits.order_by("order").values_list("role", flat=True))
+    assert roles == ["lead_researcher", "clinical_reviewer", "expert_reviewer"]
+    assert all(credit.person.is_sample for credit in ldn.credits.all())
+
+
+@pytest.mark.django_db
+def test_every_sample_therapy_is_published_and_fully_rated(db):
+    load_demo()
+    therapies = Therapy.objects.all()
+    assert therapies.count() >= 12
+    assert not therapies.filter(is_sample=False).exists()
+    assert Category.objects.filter(therapies__isnull=False).distinct().count() == 5
+    for therapy in therapies:
+        version = therapy.versions.published().get()
+        assert version.ratings.count() == 7, therapy.slug
+        assert version.credits.exists(), therapy.slug
+        assert 'class="cite"' in version.body_html, therapy.slug
+        assert 'class="term"' in version.body_html, therapy.slug
+    scores = set(Rating.objects.values_list("score", flat=True))
+    assert None in scores
+    assert {0, 1, 2, 3, 4, 5} <= scores
+    overdue = [v.therapy.slug for v in ReviewVersion.objects.published() if v.is_overdue]
+    assert "low-dose-naltrexone" in overdue
+    assert 1 <= len(overdue) < ReviewVersion.objects.count() / 2
+
+
+@pytest.mark.django_db
+def test_people_and_glossary_are_rendered(db):
+    load_demo()
+    people = Person.objects.all()
+    assert people.count() == 3
+    for person in people:
+        assert person.is_sample
+        assert person.short_bio
+        assert person.role_title
+        assert person.bio_html
+    assert GlossaryTerm.objects.filter(slug="case-study", variants__icontains="case studies")
+    for slug in ["integrative", "complementary", "conventional", "off-label", "meta-analysis"]:
+        assert GlossaryTerm.objects.filter(slug=slug).exists(), slug
+    for level in ["strong", "modest", "preliminary", "weak"]:
+        assert GlossaryTerm.objects.filter(slug=f"{level}-evidence").exists(), level
+    for term in GlossaryTerm.objects.all():
+        assert term.definition_html, term.slug
+    book = Reference.objects.get(key="elsegood-2016")
+    assert book.kind == Reference.Kind.BOOK
+    assert book.citation.startswith("Elsegood L, ed. The LDN Book. White River Junction, VT")
+
+
+@pytest.mark.django_db
+def test_demo_users_can_sign_in(db):
+    groups_before = Group.objects.count()
+    load_demo()
+    for username in ["researcher", "consultant", "editor"]:
+        request = RequestFactory().post("/admin/login/")
+        user = authenticate(request, username=username, password="demo-password")
+        assert user is not None, username
+        assert user.is_staff
+        assert user.is_superuser == (username == "editor")
+    assert Person.objects.get(user__username="researcher").credentials == "MS"
+    assert Person.objects.filter(user__username="consultant").exists()
+    assert Group.objects.count() == groups_before  # role groups are not this command's job
+
+
+@pytest.mark.django_db
+def test_second_run_changes_nothing(db):
+    load_demo()
+    before = {model.__name__: model.objects.count() for model in MODELS}
+    html_before = list(ReviewVersion.objects.order_by("pk").values_list("body_html", flat=True))
+
+    output = load_demo()
+
+    assert "already has content" in output
+    assert {model.__name__: model.objects.count() for model in MODELS} == before
+    assert (
+        list(ReviewVersion.objects.order_by("pk").values_list("body_html", flat=True))
+        == html_before
+    )
+
+
+@pytest.mark.django_db
+def test_every_demo_text_validates(db):
+    load_demo()  # the validators look references and glossary terms up in the database
+    problems = []
+    for where, text in demo_markdown_texts():
+        try:
+            validate_markdown(text)
+            validate_references_and_terms(text)
+        except ValidationError as error:
+            problems.append(f"{where}: {' '.join(error.messages)}")
+    assert problems == []
+    stored_html = [
+        *ReviewVersion.objects.values_list("body_html", flat=True),
+        *Rating.objects.values_list("note_html", flat=True),
+        *SubPage.objects.values_list("body_html", flat=True),
+    ]
+    assert not [html for html in stored_html if "-missing" in html]

@@ -1,0 +1,276 @@
+"""The editorial workflow: transitions, their rules, dates, audit, and notifications."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from ratings.models import Attribute
+from tests.factories import PublishedVersionFactory, RatingFactory, TherapyFactory, UserFactory
+from therapies.models import AuditEntry, ReviewVersion
+from therapies.workflow import WorkflowError, publish_due, start_draft, transition
+
+pytestmark = pytest.mark.django_db
+State = ReviewVersion.State
+
+
+def member(role, username):
+    user = UserFactory(is_staff=True, username=username, email=f"{username}@example.org")
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def researcher():
+    return member("Researcher", username="rita")
+
+
+@pytest.fixture
+def consultant():
+    return member("Clinical consultant", username="carl")
+
+
+@pytest.fixture
+def live():
+    version = PublishedVersionFactory(
+        summary="Live summary.", last_updated=datetime.date(2023, 12, 12),
+        literature_reviewed=datetime.date(2021, 9, 1), published_at=timezone.now(),
+    )  # fmt: skip
+    RatingFactory(version=version, attribute=Attribute.objects.get(code="safety"), score=4)
+    return version
+
+
+def submitted(version, user, kind="update"):
+    return transition("submit", version, user, change_kind=kind, change_summary="New studies.")
+
+
+def test_roles_exist_with_their_permissions():
+    assert Group.objects.get(name="Researcher").permissions.filter(codename="submit_reviewversion")
+    assert not Group.objects.get(name="Researcher").permissions.filter(
+        codename="review_reviewversion"
+    )
+    consultant = Group.objects.get(name="Clinical consultant").permissions
+    assert consultant.filter(codename="review_reviewversion").exists()
+    assert consultant.filter(codename="publish_reviewversion").exists()
+    assert not consultant.filter(codename="change_reviewversion").exists()
+    editor = Group.objects.get(name="Editor").permissions
+    assert editor.filter(codename="change_person").exists()
+    assert not editor.filter(codename="delete_reviewversion").exists()
+
+
+def test_a_new_draft_copies_the_live_version_and_leaves_it_alone(live, researcher):
+    draft = start_draft(live.therapy, researcher)
+    assert draft.state == State.DRAFT
+    assert draft.number == live.number + 1
+    assert draft.summary == live.summary
+    assert draft.ratings.get().score == 4
+    draft.summary = "Draft summary."
+    draft.save()
+    live.refresh_from_db()
+    assert live.summary == "Live summary."
+    with pytest.raises(WorkflowError, match="already an open version"):
+        start_draft(live.therapy, researcher)
+
+
+def test_full_cycle_moves_dates_and_writes_the_audit(live, researcher, consultant):
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher, kind="full_review")
+    transition("approve", draft, consultant)
+    transition("publish", draft, consultant)
+    draft.refresh_from_db()
+    live.refresh_from_db()
+    assert draft.state == State.PUBLISHED
+    assert live.state == State.SUPERSEDED
+    today = timezone.localdate()
+    assert draft.last_updated == today
+    assert draft.literature_reviewed == today.replace(day=1)
+    assert draft.approved_by == consultant
+    actions = list(
+        draft.audit.order_by("created_at", "id").values_list("action", "actor__username")
+    )
+    assert actions == [
+        ("start_draft", "rita"), ("submit", "rita"), ("approve", "carl"), ("publish", "carl"),
+    ]  # fmt: skip
+    assert list(ReviewVersion.objects.published()) == [draft]
+
+
+@pytest.mark.parametrize(
+    ("kind", "moves_update", "moves_review"),
+    [("correction", False, False), ("update", True, False), ("full_review", True, True)],
+)
+def test_kind_of_change_decides_which_dates_move(
+    live, researcher, consultant, kind, moves_update, moves_review
+):
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher, kind=kind)
+    transition("approve", draft, consultant)
+    transition("publish", draft, consultant)
+    draft.refresh_from_db()
+    today = timezone.localdate()
+    assert (draft.last_updated == today) is moves_update
+    assert (draft.literature_reviewed == today.replace(day=1)) is moves_review
+    if not moves_review:
+        assert draft.literature_reviewed == datetime.date(2021, 9, 1)
+        assert draft.next_review_due == datetime.date(2023, 9, 1)
+
+
+def test_nobody_approves_a_version_they_edited(live, consultant):
+    consultant.groups.add(Group.objects.get(name="Researcher"))
+    draft = start_draft(live.therapy, consultant)
+    submitted(draft, consultant)
+    with pytest.raises(WorkflowError, match="someone else must approve"):
+        transition("approve", draft, consultant)
+    draft.refresh_from_db()
+    assert draft.state == State.IN_REVIEW
+
+
+def test_researchers_cannot_approve_or_publish(live, researcher):
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher)
+    other = member("Researcher", username="rob")
+    for step in ["approve", "request_changes", "publish", "withdraw"]:
+        with pytest.raises(WorkflowError):
+            transition(step, draft, other, comment="x")
+    draft.refresh_from_db()
+    assert draft.state == State.IN_REVIEW
+
+
+def test_request_changes_needs_a_comment_and_reaches_the_researcher(live, researcher, consultant):
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher)
+    with pytest.raises(WorkflowError, match="comment is required"):
+        transition("request_changes", draft, consultant, comment="  ")
+    mail.outbox.clear()
+    transition("request_changes", draft, consultant, comment="Cite the 2022 trial.")
+    assert mail.outbox == []  # notifications wait for the commit, which a test never makes
+    draft.refresh_from_db()
+    assert draft.state == State.CHANGES_REQUESTED
+
+
+def test_notifications_go_out_after_commit(
+    live, researcher, consultant, django_capture_on_commit_callbacks
+):
+    draft = start_draft(live.therapy, researcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted(draft, researcher)
+    assert "carl@example.org" in mail.outbox[-1].to
+    with django_capture_on_commit_callbacks(execute=True):
+        transition("request_changes", draft, consultant, comment="Cite the 2022 trial.")
+    assert mail.outbox[-1].to == ["rita@example.org"]
+    assert "Cite the 2022 trial." in mail.outbox[-1].body
+
+
+def test_a_refused_step_sends_nothing(live, researcher, django_capture_on_commit_callbacks):
+    draft = start_draft(live.therapy, researcher)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(WorkflowError),
+    ):
+        transition("approve", draft, researcher)
+    assert callbacks == []
+
+
+def test_approval_is_void_if_the_content_changes_after_it(live, researcher, consultant):
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher)
+    transition("approve", draft, consultant)
+    ReviewVersion.objects.filter(pk=draft.pk).update(summary="Sneaked in after approval.")
+    with pytest.raises(WorkflowError, match="changed after it was approved"):
+        transition("publish", draft, consultant)
+    draft.refresh_from_db()
+    assert draft.state == State.IN_REVIEW
+    assert draft.approved_by is None
+    assert draft.audit.filter(action="approval_voided").exists()
+    live.refresh_from_db()
+    assert live.state == State.PUBLISHED
+
+
+def test_a_changed_rating_also_voids_the_approval(live, researcher, consultant):
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher)
+    transition("approve", draft, consultant)
+    draft.ratings.update(score=1)
+    with pytest.raises(WorkflowError):
+        transition("publish", draft, consultant)
+
+
+def test_a_step_based_on_a_stale_revision_is_refused(live, researcher, consultant):
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher)
+    seen = ReviewVersion.objects.get(pk=draft.pk).revision
+    other = member("Clinical consultant", username="cleo")
+    transition("approve", draft, other, expected_revision=seen)
+    with pytest.raises(WorkflowError, match="changed since you opened it"):
+        transition("request_changes", draft, consultant, comment="No!", expected_revision=seen)
+    draft.refresh_from_db()
+    assert draft.state == State.APPROVED
+
+
+def test_recall_reopen_withdraw_and_discard(live, researcher, consultant):
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher)
+    transition("recall", draft, researcher)
+    submitted(draft, researcher)
+    transition("approve", draft, consultant)
+    transition("reopen", draft, consultant, comment="One more check.")
+    draft.refresh_from_db()
+    assert draft.state == State.CHANGES_REQUESTED
+    assert draft.approved_by is None
+    transition("discard", draft, researcher)
+    transition("withdraw", live, consultant, comment="Safety concern under review.")
+    live.refresh_from_db()
+    assert live.state == State.WITHDRAWN
+    assert not ReviewVersion.objects.published().exists()
+
+
+def test_scheduled_publishing_runs_once(live, researcher, consultant):
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher)
+    transition("approve", draft, consultant)
+    soon = timezone.now() + datetime.timedelta(hours=1)
+    transition("publish", draft, consultant, publish_at=soon)
+    draft.refresh_from_db()
+    assert draft.state == State.APPROVED
+    assert draft.publish_at == soon
+    assert publish_due() == []  # not yet
+    later = soon + datetime.timedelta(minutes=1)
+    assert [v.pk for v in publish_due(now=later)] == [draft.pk]
+    assert publish_due(now=later) == []
+    draft.refresh_from_db()
+    assert draft.state == State.PUBLISHED
+    entry = draft.audit.first()
+    assert (entry.action, entry.actor) == ("publish", None)
+    assert AuditEntry.objects.filter(version=draft, action="publish").count() == 1
+
+
+def test_publish_scheduled_command_is_safe_to_repeat(live, researcher, consultant, capsys):
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher)
+    transition("approve", draft, consultant)
+    ReviewVersion.objects.filter(pk=draft.pk).update(
+        publish_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    call_command("publish_scheduled")
+    call_command("publish_scheduled")
+    output = capsys.readouterr().out
+    assert output.count("Published") == 1
+    assert "Nothing due." in output
+
+
+def test_due_for_review_follows_the_interval():
+    overdue = PublishedVersionFactory(literature_reviewed=datetime.date(2020, 1, 1))
+    recent = PublishedVersionFactory(literature_reviewed=timezone.localdate().replace(day=1))
+    soon_date = (timezone.localdate() - datetime.timedelta(days=24 * 30 - 40)).replace(day=1)
+    soon = PublishedVersionFactory(literature_reviewed=soon_date)
+    assert list(ReviewVersion.objects.due_for_review()) == [overdue]
+    assert set(ReviewVersion.objects.due_for_review(90)) == {overdue, soon}
+    assert recent not in ReviewVersion.objects.due_for_review(90)
+
+
+def test_new_therapy_without_versions_gets_an_empty_draft(researcher):
+    therapy = TherapyFactory()
+    draft = start_draft(therapy, researcher)
+    assert (draft.state, draft.number) == (State.DRAFT, 1)

@@ -1,0 +1,85 @@
+"""Atom feeds of review updates: one for the whole site, one per therapy."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import F
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import ReviewVersion, Therapy
+
+NEWEST_FIRST = [
+    F("published_at").desc(nulls_last=True),
+    F("last_updated").desc(nulls_last=True),
+    "therapy__name",
+]
+
+
+class VersionFeed(Feed):
+    """Entries are review versions; each has its own Atom id, so a new version is a new entry."""
+
+    feed_type = Atom1Feed
+
+    def item_title(self, version):
+        return version.therapy.name
+
+    def item_description(self, version):
+        return version.summary
+
+    def item_link(self, version):
+        return version.therapy.get_absolute_url()
+
+    def item_updateddate(self, version):
+        return version.public_modified
+
+    def item_pubdate(self, version):
+        return version.public_modified
+
+    def item_extra_kwargs(self, version):
+        return {"version_number": version.number}
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Every version of a therapy links to the same page; the id tells them apart.
+        for entry in feed.items:
+            entry["unique_id"] = f"{entry['link']}#version-{entry['version_number']}"
+        return feed
+
+
+class UpdatesFeed(VersionFeed):
+    title = f"{settings.SITE_NAME}: review updates"
+    subtitle = "Reviews of complementary cancer therapies, newest updates first."
+
+    def link(self):
+        return reverse("home")
+
+    def items(self):
+        return (
+            ReviewVersion.objects.published().select_related("therapy").order_by(*NEWEST_FIRST)[:50]
+        )
+
+
+class TherapyFeed(VersionFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(
+            Therapy.objects.filter(versions__in=ReviewVersion.objects.published()), slug=slug
+        )
+
+    def title(self, therapy):
+        return f"{therapy.name}: review updates from {settings.SITE_NAME}"
+
+    def subtitle(self, therapy):
+        return f"Each published version of our review of {therapy.name_in_sentence}."
+
+    def link(self, therapy):
+        return therapy.get_absolute_url()
+
+    def items(self, therapy):
+        # The versions a therapy's feed may list (published and superseded), in one place.
+        return (
+            ReviewVersion.objects.public_history()
+            .filter(therapy=therapy)
+            .select_related("therapy")
+            .order_by(*NEWEST_FIRST)
+        )

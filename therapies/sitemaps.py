@@ -1,0 +1,69 @@
+"""The sitemap lists every public page: site pages, published reviews and their people."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from people.models import Person
+
+from .models import ReviewVersion, SubPage
+
+
+class SitePageSitemap(Sitemap):
+    def items(self):
+        return [
+            "home",
+            "therapies:list",
+            "ratings:methodology",
+            "therapies:glossary",
+            "people:list",
+            "about",
+        ]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class TherapySitemap(Sitemap):
+    def items(self):
+        return ReviewVersion.objects.published().select_related("therapy").order_by("therapy__name")
+
+    def location(self, version):
+        return version.therapy.get_absolute_url()
+
+    def lastmod(self, version):
+        return version.public_modified
+
+
+class ChangesSitemap(TherapySitemap):
+    """Each review's "what changed" page."""
+
+    def location(self, version):
+        return reverse("therapies:changes", args=[version.therapy.slug])
+
+
+class SubPageSitemap(Sitemap):
+    def items(self):
+        return (
+            SubPage.objects.filter(version__in=ReviewVersion.objects.published())
+            .select_related("version__therapy")
+            .order_by("version__therapy__name", "kind")
+        )
+
+    def lastmod(self, subpage):
+        return subpage.version.public_modified
+
+
+class PersonSitemap(Sitemap):
+    def items(self):
+        return Person.objects.filter(
+            credits__version__in=ReviewVersion.objects.published()
+        ).distinct()
+
+
+sitemaps = {
+    "pages": SitePageSitemap,
+    "therapies": TherapySitemap,
+    "subpages": SubPageSitemap,
+    "changes": ChangesSitemap,
+    "people": PersonSitemap,
+}

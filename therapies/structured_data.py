@@ -1,0 +1,53 @@
+"""schema.org JSON-LD for review pages, so search engines can tell who reviewed what, and when."""
+
+import json
+
+from django.utils.safestring import SafeString, mark_safe
+
+from people.models import Credit
+
+from .models import ReviewVersion
+
+# Inside <script>, "</script>" or "<!--" in a therapy name must not end or alter the block:
+# escape the characters HTML cares about, as django.utils.html.json_script does.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+REVIEWER_ROLES = {Credit.Role.CLINICAL_REVIEWER, Credit.Role.EXPERT_REVIEWER}
+
+
+def json_ld(data: dict) -> SafeString:
+    """JSON safe to place between <script type="application/ld+json"> tags."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))
+
+
+def medical_web_page(request, version: ReviewVersion, credits) -> dict:
+    """The review page as a schema.org MedicalWebPage. ``credits`` carry their person."""
+    therapy = version.therapy
+
+    def person(credit):
+        return {
+            "@type": "Person",
+            "name": credit.person.display_name,
+            "jobTitle": credit.person.role_title,
+            "url": request.build_absolute_uri(credit.person.get_absolute_url()),
+        }
+
+    reviewed = version.literature_reviewed or version.last_updated
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": therapy.name,
+        "description": version.summary,
+        "url": request.build_absolute_uri(therapy.get_absolute_url()),
+        "about": {"@type": "MedicalTherapy", "name": therapy.name},
+        "reviewedBy": [person(c) for c in credits if c.role in REVIEWER_ROLES],
+        "author": [person(c) for c in credits if c.role == Credit.Role.LEAD_RESEARCHER],
+    }
+    alternate_names = [n.strip() for n in therapy.alternate_names.split(",") if n.strip()]
+    if alternate_names:
+        data["about"]["alternateName"] = alternate_names
+    if reviewed:
+        data["lastReviewed"] = reviewed.isoformat()
+    if version.last_updated:
+        data["dateModified"] = version.last_updated.isoformat()
+    return data
