@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cancerchoices.settings.local
 
-.PHONY: run stop test db lint format lock postgres-server chromium
+.PHONY: run stop test db lint format lock postgres-server chromium bench wrk redis-server
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v python3 >/dev/null || { echo "Python 3.11 is required."; exit 1; }
@@ -38,13 +38,22 @@ run: db
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m cancerchoices.localdb stop; fi
 
+# The benchmark drives load with wrk; the multi-server tests share one Redis.
+wrk redis-server:
+	@command -v $@ >/dev/null || { echo "Installing $@ (apt-get install $@)..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $@ >/dev/null; }
+
+# Requests/second of public pages under gunicorn, as ratios to a trivial view (docs/performance.md).
+bench: db wrk
+	$(PY) -m bench.run
+
 # Browser tests need Chromium; Debian's package is the one Playwright drives here.
 chromium:
 	@command -v chromium >/dev/null || { echo "Installing Chromium (apt-get install chromium)..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test: export DJANGO_SETTINGS_MODULE = cancerchoices.settings.test
-test: db chromium lint
+test: db chromium redis-server lint
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
 

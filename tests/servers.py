@@ -33,8 +33,11 @@ def free_port() -> int:
 
 def database_url(settings_dict: dict) -> str:
     """A DATABASE_URL for a Django DATABASES entry, Unix sockets included."""
+    user = quote(settings_dict["USER"], safe="")
+    if settings_dict.get("PASSWORD"):
+        user += ":" + quote(settings_dict["PASSWORD"], safe="")
     query = f"?host={quote(settings_dict['HOST'])}&port={settings_dict['PORT']}"
-    return f"postgres://{settings_dict['USER']}@/{settings_dict['NAME']}{query}"
+    return f"postgres://{user}@/{settings_dict['NAME']}{query}"
 
 
 def fetch(url: str, headers: dict | None = None, timeout: float = 10):

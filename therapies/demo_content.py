@@ -31,21 +31,21 @@ USERS = [
         "first_name": "Miriam",
         "last_name": "Calloway",
         "email": "researcher@example.org",
-        "is_superuser": False,
+        "role": "Researcher",
     },
     {
         "username": "consultant",
         "first_name": "Teresa",
         "last_name": "Okafor",
         "email": "consultant@example.org",
-        "is_superuser": False,
+        "role": "Clinical consultant",
     },
     {
         "username": "editor",
         "first_name": "Demo",
         "last_name": "Editor",
         "email": "editor@example.org",
-        "is_superuser": True,
+        "role": "Editor",
     },
 ]
 
@@ -783,9 +783,6 @@ PEOPLE = [
             She cares most about two things: that every statement on a review can be traced
             to its source, and that people reading about a therapy for the first time come
             away knowing both what is promising and what is still uncertain.
-
-            *This is a sample profile for demonstration. Miriam Calloway is a fictional
-            person.*
             """
         ),
     },
@@ -807,9 +804,6 @@ PEOPLE = [
             For our reviews she checks that the clinical details are right, that cautions
             and interactions are complete, and that the language makes sense to someone in
             the middle of treatment. No review is published without her approval.
-
-            *This is a sample profile for demonstration. Teresa Okafor is a fictional
-            person.*
             """
         ),
     },
@@ -830,9 +824,6 @@ PEOPLE = [
             As an expert reviewer he compares each review with current [[integrative]]
             practice: which therapies experienced clinicians actually use, in what doses,
             and with which precautions.
-
-            *This is a sample profile for demonstration. Samuel Whitfield is a fictional
-            person.*
             """
         ),
     },
@@ -2147,3 +2138,13 @@ THERAPIES = [
         "credits": _FULL_TEAM,
     },
 ]
+
+
+# An open draft, submitted and waiting for a consultant, so the workflow can be tried at once.
+DRAFT_IN_REVIEW = {
+    "therapy": "melatonin",
+    "summary_suffix": " A newer trial in people having chemotherapy is now included.",
+    "rating": ("side_effects", 3),
+    "change_summary": "Added a newer randomized trial on sleep during chemotherapy; "
+    "side-effects rating reconsidered.",
+}

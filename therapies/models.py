@@ -19,8 +19,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast
-from django.db.models.functions import Greatest
+from django.db.models.functions import Cast, Greatest
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords

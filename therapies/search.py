@@ -126,8 +126,9 @@ class TherapySearchForm(forms.Form):
         return [(text, self.query_without(*names)) for text, names in filters]
 
     def query_without(self, *names) -> str:
+        """The query string without ``names``, the page number, or empty fields."""
         query = self.data.copy()
-        for name in (*names, "page"):
+        for name in (*names, "page", *(key for key, value in query.items() if not value)):
             query.pop(name, None)
         return f"?{query.urlencode()}"
 

@@ -41,7 +41,11 @@ def screenshot_dir():
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
     """Transactional tests empty the tables, including what migrations loaded: put it back."""
+    from django.contrib.auth.models import Group, Permission
+
     from ratings.defaults import seed
     from ratings.models import Attribute, EvidenceLevel
+    from therapies.roles import sync_roles
 
     seed(Attribute, EvidenceLevel)
+    sync_roles(Group, Permission)

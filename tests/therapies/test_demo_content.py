@@ -4,7 +4,6 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -197,18 +196,33 @@ def test_people_and_glossary_are_rendered(db):
 
 
 @pytest.mark.django_db
-def test_demo_users_can_sign_in(db):
-    groups_before = Group.objects.count()
+def test_demo_users_can_sign_in_and_hold_one_role_each(db):
     load_demo()
-    for username in ["researcher", "consultant", "editor"]:
+    roles = {"researcher": "Researcher", "consultant": "Clinical consultant", "editor": "Editor"}
+    for username, role in roles.items():
         request = RequestFactory().post("/admin/login/")
         user = authenticate(request, username=username, password="demo-password")
         assert user is not None, username
         assert user.is_staff
-        assert user.is_superuser == (username == "editor")
+        assert not user.is_superuser
+        assert list(user.groups.values_list("name", flat=True)) == [role]
     assert Person.objects.get(user__username="researcher").credentials == "MS"
     assert Person.objects.filter(user__username="consultant").exists()
-    assert Group.objects.count() == groups_before  # role groups are not this command's job
+
+
+@pytest.mark.django_db
+def test_demo_has_a_draft_waiting_for_review_and_an_audit_trail(db):
+    load_demo()
+    waiting = ReviewVersion.objects.get(state=ReviewVersion.State.IN_REVIEW)
+    assert waiting.therapy.slug == "melatonin"
+    assert waiting.change_summary
+    live = ReviewVersion.objects.published().get(therapy=waiting.therapy)
+    assert waiting.summary != live.summary
+    assert list(live.audit.order_by("created_at").values_list("action", flat=True)) == [
+        "submit", "approve", "publish",
+    ]  # fmt: skip
+    ldn = ReviewVersion.objects.published().get(therapy__slug="low-dose-naltrexone")
+    assert not ReviewVersion.objects.open().filter(therapy=ldn.therapy).exists()
 
 
 @pytest.mark.django_db

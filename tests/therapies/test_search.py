@@ -114,7 +114,7 @@ def test_search_combines_with_category_and_cancer_type_filters(client):
         therapy__name="Melatonin patches", therapy__category=drugs, summary="Sleep."
     ).therapy.cancer_types.add(glioma)
     PublishedVersionFactory(therapy__name="Melatonin tea", therapy__category=supplements)
-    PublishedVersionFactory(therapy__name="Ginseng", therapy__category=supplements).therapy
+    PublishedVersionFactory(therapy__name="Ginseng", therapy__category=supplements)
     response = index(client, q="melatonin", category="supplements", cancer="brain")
     assert names(response) == ["Melatonin"]
     html = response.content.decode()

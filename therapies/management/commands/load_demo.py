@@ -1,8 +1,9 @@
 """``python manage.py load_demo``: fill an empty local database with sample content.
 
 Creates the sample therapies (each with one published review version, seven ratings,
-sub-pages and credits), references, glossary terms, three fictional people, and three staff
-sign-ins (researcher, consultant, editor) with the password ``demo-password``. The data lives
+sub-pages and credits), references, glossary terms, three fictional people, one draft waiting
+for a consultant's review, and three staff sign-ins, one per editorial role (researcher,
+consultant, editor), with the password ``demo-password``. The data lives
 in ``therapies.demo_content``.
 
 It refuses to run unless ``settings.DEMO_CONTENT_ALLOWED`` is true (production sets it
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -22,6 +24,7 @@ from people.models import Credit, Person
 from ratings.models import Attribute, EvidenceLevel, Rating
 from therapies import demo_content
 from therapies.models import (
+    AuditEntry,
     CancerType,
     Category,
     GlossaryTerm,
@@ -31,7 +34,7 @@ from therapies.models import (
     Therapy,
 )
 from therapies.services import render_glossary_term, render_person, render_version
-from therapies.workflow import content_fingerprint
+from therapies.workflow import content_fingerprint, start_draft, transition
 
 
 class Command(BaseCommand):
@@ -109,6 +112,8 @@ class Loader:
             # Record the consultant's approval of exactly this content, as the workflow would.
             version.approved_fingerprint = content_fingerprint(version)
             version.save(update_fields=["approved_fingerprint"])
+            self.record_history(version)
+        self.load_draft_in_review(users["researcher"])
 
         return {
             "therapies": len(versions),
@@ -119,6 +124,35 @@ class Loader:
             "people": len(people),
             "existing_users": existing_users,
         }
+
+    def record_history(self, version):
+        """The audit trail the workflow would have left for a published sample review."""
+        steps = [
+            ("submit", version.created_by, "draft", "in_review", version.approved_at),
+            ("approve", version.approved_by, "in_review", "approved", version.approved_at),
+            ("publish", version.approved_by, "approved", "published", version.published_at),
+        ]
+        for action, actor, before, after, when in steps:
+            entry = AuditEntry.objects.create(
+                version=version, actor=actor, action=action, from_state=before, to_state=after
+            )
+            AuditEntry.objects.filter(pk=entry.pk).update(created_at=when)
+
+    def load_draft_in_review(self, researcher):
+        spec = demo_content.DRAFT_IN_REVIEW
+        draft = start_draft(Therapy.objects.get(slug=spec["therapy"]), researcher)
+        draft.summary += spec["summary_suffix"]
+        draft.save()
+        code, score = spec["rating"]
+        draft.ratings.filter(attribute__code=code).update(score=score)
+        render_version(draft)
+        transition(
+            "submit",
+            draft,
+            researcher,
+            change_kind=ReviewVersion.ChangeKind.UPDATE,
+            change_summary=spec["change_summary"],
+        )
 
     def load_users(self):
         user_model = get_user_model()
@@ -135,10 +169,10 @@ class Loader:
                     last_name=spec["last_name"],
                     email=spec["email"],
                     is_staff=True,
-                    is_superuser=spec["is_superuser"],
                 )
                 user.set_password(demo_content.DEMO_PASSWORD)
                 user.save()
+                user.groups.add(Group.objects.get(name=spec["role"]))
             users[spec["username"]] = user
         return users, existing
 
