@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cancerchoices.settings.local
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run stop test db lint format lock postgres-server chromium bench wrk redis-server
+.PHONY: run stop test db lint format lock postgres-server chromium bench wrk redis-server backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v python3 >/dev/null || { echo "Python 3.11 is required."; exit 1; }
@@ -56,6 +57,15 @@ test: export DJANGO_SETTINGS_MODULE = cancerchoices.settings.test
 test: db chromium redis-server lint
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
+
+# A database dump (pg_dump -Fc) and a tar of MEDIA_ROOT, in var/backups/<timestamp>/.
+backup: db
+	$(PY) manage.py backup
+
+# Replaces the database and unpacks the media: make restore FILE=var/backups/<timestamp>
+restore: db
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<timestamp>"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

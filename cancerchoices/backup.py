@@ -60,7 +60,7 @@ def _run(args: list[str], environment: dict) -> None:
 
 def backup(destination: Path, database: dict, media_root: Path) -> Path:
     """Write a new backup folder under ``destination`` and return it."""
-    folder = Path(destination) / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    folder = Path(destination) / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     folder.mkdir(parents=True)
     options, environment = connection(database)
     _run(

@@ -3,7 +3,8 @@
 The content models are written in dependency order with Django's serializers, stored HTML
 included, so an imported site renders exactly as the exported one did. Primary keys are kept;
 links to sign-ins use natural keys (usernames), because sign-ins are not content and are not
-exported. Only the models listed here are ever read from a file.
+exported. Only the models listed here are ever read from a file; the edit history kept by
+django-simple-history is not exported (the audit trail of workflow steps is).
 """
 
 import json
@@ -28,6 +29,7 @@ CONTENT_MODELS = [
     "ratings.Rating",
     "people.Credit",
     "therapies.PageReference",
+    "therapies.AuditEntry",
 ]
 # Present in every migrated database (a migration seeds them), so they do not count as
 # "content already here"; an import replaces them.
@@ -84,10 +86,10 @@ def import_content(text: str, replace: bool = False) -> tuple[int, list[str]]:
         item.save()
         loaded += 1
         for field in item.deferred_fields:
-            # Only sign-ins can be missing: every content model comes before its users.
+            # Only sign-ins can be missing: content always comes before what refers to it.
             warnings.append(
-                f"{item.object._meta.label} {item.object.pk}: no sign-in named "
-                f"{item.deferred_fields[field][0]!r} here; {field.name} left empty."
+                f"{item.object._meta.label} {item.object.pk}: {field.name} names sign-ins "
+                f"this database does not have ({item.deferred_fields[field]}); left empty."
             )
     models = content_models()
     with connection.cursor() as cursor:

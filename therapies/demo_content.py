@@ -2144,7 +2144,7 @@ THERAPIES = [
 DRAFT_IN_REVIEW = {
     "therapy": "melatonin",
     "summary_suffix": " A newer trial in people having chemotherapy is now included.",
-    "rating": ("side_effects", 3),
+    "rating": ("side_effects", 4),
     "change_summary": "Added a newer randomized trial on sleep during chemotherapy; "
-    "side-effects rating reconsidered.",
+    "side-effects rating raised from 3 to 4.",
 }

@@ -33,9 +33,6 @@ class VersionFeed(Feed):
     def item_updateddate(self, version):
         return version.public_modified
 
-    def item_pubdate(self, version):
-        return version.public_modified
-
     def item_extra_kwargs(self, version):
         return {"version_number": version.number}
 

@@ -150,12 +150,14 @@ class TherapySearchForm(forms.Form):
             code = choices["attribute"]
             if "min" in choices:
                 versions = versions.rated_at_least(code, choices["min"])
+            if self.ordering == "rating":
+                versions = versions.with_score(code)
             # The chosen rating is shown beside each result.
-            versions = versions.with_score(code).prefetch_related(
+            versions = versions.prefetch_related(
                 Prefetch(
                     "ratings",
                     queryset=Rating.objects.filter(attribute__code=code).select_related(
-                        "attribute", "evidence_level"
+                        "evidence_level"
                     ),
                     to_attr="chosen_ratings",
                 )

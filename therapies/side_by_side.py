@@ -19,8 +19,12 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what the therapy page's <slug:slug> acce
 
 
 def requested_slugs(query) -> list[str]:
-    """The slugs asked for, in order, each once."""
-    slugs = (slug.strip() for value in query.getlist("therapies") for slug in value.split(","))
+    """The slugs asked for, in order, each once, without control characters such as NUL."""
+    slugs = (
+        "".join(char for char in slug if char.isprintable()).strip()
+        for value in query.getlist("therapies")
+        for slug in value.split(",")
+    )
     return list(dict.fromkeys(slug for slug in slugs if slug))
 
 

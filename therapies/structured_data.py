@@ -32,22 +32,23 @@ def medical_web_page(request, version: ReviewVersion, credits) -> dict:
             "url": request.build_absolute_uri(credit.person.get_absolute_url()),
         }
 
+    about = {"@type": "MedicalTherapy", "name": therapy.name}
+    alternate_names = [n.strip() for n in therapy.alternate_names.split(",") if n.strip()]
+    if alternate_names:
+        about["alternateName"] = alternate_names
     reviewed = version.literature_reviewed or version.last_updated
-    data = {
+    optional = {
+        "reviewedBy": [person(c) for c in credits if c.role in REVIEWER_ROLES],
+        "author": [person(c) for c in credits if c.role == Credit.Role.LEAD_RESEARCHER],
+        "lastReviewed": reviewed.isoformat() if reviewed else None,
+        "dateModified": version.last_updated.isoformat() if version.last_updated else None,
+    }
+    return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "name": therapy.name,
         "description": version.summary,
         "url": request.build_absolute_uri(therapy.get_absolute_url()),
-        "about": {"@type": "MedicalTherapy", "name": therapy.name},
-        "reviewedBy": [person(c) for c in credits if c.role in REVIEWER_ROLES],
-        "author": [person(c) for c in credits if c.role == Credit.Role.LEAD_RESEARCHER],
+        "about": about,
+        **{key: value for key, value in optional.items() if value},
     }
-    alternate_names = [n.strip() for n in therapy.alternate_names.split(",") if n.strip()]
-    if alternate_names:
-        data["about"]["alternateName"] = alternate_names
-    if reviewed:
-        data["lastReviewed"] = reviewed.isoformat()
-    if version.last_updated:
-        data["dateModified"] = version.last_updated.isoformat()
-    return data

@@ -65,7 +65,10 @@ def page_context(version: ReviewVersion, subpage: SubPage | None = None) -> dict
     return {
         "therapy": version.therapy,
         "version": version,
-        "subpages": SubPage.objects.filter(version=version).only("kind", "title", "version"),
+        "subpages": sorted(
+            SubPage.objects.filter(version=version).only("kind", "title", "version"),
+            key=lambda page: SubPage.Kind.values.index(page.kind),  # the order Kind lists them
+        ),
         "references": PageReference.objects.filter(version=version, subpage=subpage)
         .select_related("reference")
         .order_by("number"),

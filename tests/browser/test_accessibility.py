@@ -121,11 +121,16 @@ def test_keyboard_reaches_see_more_and_a_glossary_definition(live_server, page):
 
 
 def test_pages_work_without_javascript(live_server, browser):
-    version = build_review()
+    pages = public_pages()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(live_server.url + version.therapy.get_absolute_url())
+        for name, url in pages.items():
+            page.goto(live_server.url + url)
+            assert page.locator("h1").is_visible(), name
+            assert page.locator("main").inner_text().strip(), name
+
+        page.goto(live_server.url + pages["therapy"])
         note = page.locator("#rating-treatment_outcomes details .prose")
         assert not note.is_visible()
         page.locator("#rating-treatment_outcomes summary").click()
@@ -133,7 +138,7 @@ def test_pages_work_without_javascript(live_server, browser):
         # The print button needs JavaScript, so it stays hidden without it.
         assert not page.get_by_role("button", name="Print this review").is_visible()
 
-        page.goto(live_server.url + reverse("therapies:list") + "?q=naltrexone")
+        page.goto(live_server.url + pages["index-search"])
         assert page.get_by_role("link", name="Low-dose naltrexone").first.is_visible()
     finally:
         context.close()

@@ -106,7 +106,9 @@ def test_the_same_therapy_twice_counts_once(client):
     assert compared(compare(client, [slug, f"{slug},{slug}"])) == ["Therapy 0"]
 
 
-@pytest.mark.parametrize("unknown", ["no-such-therapy", "../../etc/passwd", "<script>x</script>"])
+@pytest.mark.parametrize(
+    "unknown", ["no-such-therapy", "../../etc/passwd", "<script>x</script>", "x\x00y", "z" * 5000]
+)
 def test_unknown_slugs_are_reported_and_the_rest_still_shown(client, unknown):
     slug = therapies(1)[0]
     response = compare(client, f"{slug},{unknown}")
@@ -114,6 +116,9 @@ def test_unknown_slugs_are_reported_and_the_rest_still_shown(client, unknown):
     html = response.content.decode()
     assert "We have no published review at this address" in html
     assert "<script>x" not in html
+    main = html[html.index("<main") : html.index("</main>")]
+    assert "\x00" not in main
+    assert "z" * 100 not in main  # long ones are shortened
 
 
 def test_drafts_never_appear_in_a_comparison(client):

@@ -218,6 +218,10 @@ def test_demo_has_a_draft_waiting_for_review_and_an_audit_trail(db):
     assert waiting.change_summary
     live = ReviewVersion.objects.published().get(therapy=waiting.therapy)
     assert waiting.summary != live.summary
+    side_effects = {
+        v.pk: v.ratings.get(attribute__code="side_effects").score for v in [waiting, live]
+    }
+    assert side_effects[waiting.pk] != side_effects[live.pk]
     assert list(live.audit.order_by("created_at").values_list("action", flat=True)) == [
         "submit", "approve", "publish",
     ]  # fmt: skip

@@ -172,6 +172,9 @@ def test_json_ld_survives_a_therapy_name_that_tries_to_end_the_script(client):
     data = json_ld(html)
     assert data["name"] == name
     assert data["about"]["alternateName"] == ["A & B"]
+    # Nobody is credited on this one: no empty lists of people.
+    assert "author" not in data
+    assert "reviewedBy" not in data
 
 
 def test_every_public_page_has_a_description_and_open_graph_tags(client):
