@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from cancerchoices.cache import GENERATION_KEY, public_content_generation
 from tests.factories import CategoryFactory, UserFactory
+from tests.test_urls import public_urls
 from tests.therapies.test_views import build_review
 from therapies.services import render_version
 
@@ -36,6 +37,17 @@ def test_anonymous_pages_are_public_and_cdn_ready(client):
         assert response["Last-Modified"]
         assert not response.cookies
         assert "cookie" not in response.get("Vary", "").lower()
+
+
+def test_every_public_page_is_cdn_ready_and_cached(client, django_assert_num_queries):
+    for url in public_urls(build_review()):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "public, max-age=300", url
+        assert not response.cookies, url
+        assert "cookie" not in response.get("Vary", "").lower(), url
+        with django_assert_num_queries(0):
+            assert client.get(url)["X-Cache"] == "hit", url
 
 
 def test_conditional_get_answers_304(client):

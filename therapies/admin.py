@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.html import format_html
 from markdownx.admin import MarkdownxModelAdmin
@@ -160,6 +161,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 class ReviewVersionAdmin(SimpleHistoryAdmin):
     form = ReviewVersionForm
     change_form_template = "admin/therapies/reviewversion/change_form.html"
+    object_history_template = "admin/therapies/reviewversion/object_history.html"
     list_display = [
         "therapy",
         "number",
@@ -258,6 +260,25 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
         for url in urls:
             url.callback = admin_views.staff_or_404(url.callback)
         return urls
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The version's own field history, plus that of its ratings, sub-pages and credits."""
+        content = []
+        for model in (Rating, SubPage, Credit):
+            records = model.history.filter(version_id=object_id).select_related("history_user")
+            for record in records.order_by("-history_date")[:200]:
+                previous = record.prev_record
+                delta = record.diff_against(previous).changes if previous else []
+                content.append((record, model._meta.verbose_name, delta))
+        content.sort(key=lambda row: row[0].history_date, reverse=True)
+        extra = {**(extra_context or {}), "content_history": content}
+        return super().history_view(request, object_id, extra_context=extra)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past state is for reading; saving it would bypass the workflow (and its checks).
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

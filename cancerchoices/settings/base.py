@@ -221,5 +221,7 @@ SITE_NAME = "CancerChoices Reviews"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reviews@localhost")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# History is for reading: reverting would bypass the editorial workflow.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # Versions in review longer than this show as "stuck" on the admin dashboard.
 STUCK_IN_REVIEW_DAYS = 14

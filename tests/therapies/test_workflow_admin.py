@@ -108,7 +108,7 @@ def test_preview_renders_the_draft_as_the_public_page_would(review):
 
 
 def test_approval_screen_shows_the_comparison_with_the_live_version(review):
-    live, draft = review
+    _, draft = review
     draft.ratings.update(score=2)
     html = client_for("consultant").get(admin_url("step", draft.pk, "approve")).content.decode()
     assert "against the live version" in html
@@ -215,3 +215,35 @@ def test_start_draft_from_the_therapy_admin(review):
     new = ReviewVersion.objects.open().get(therapy=live.therapy)
     assert response.url == admin_url("change", new.pk)
     assert new.editors.filter(username="researcher").exists()
+
+
+def test_history_shows_who_changed_which_field_including_ratings(review):
+    _, draft = review
+    ReviewVersion.objects.filter(pk=draft.pk).update(state=State.DRAFT)
+    client = client_for("researcher")
+    draft.refresh_from_db()
+    response = client.post(
+        admin_url("change", draft.pk), edit_post(draft, draft.revision, "Newer.")
+    )
+    assert response.status_code == 302
+    html = client.get(admin_url("history", draft.pk)).content.decode()
+    assert "researcher" in html
+    assert "summary" in html
+    assert "Newer." in html
+    assert "Rating" in html
+
+
+def test_history_cannot_revert_a_version(review):
+    _, draft = review
+    ReviewVersion.objects.filter(pk=draft.pk).update(state=State.DRAFT)
+    draft.refresh_from_db()
+    record = draft.history.last()  # the first state, before the summary was edited
+    url = reverse(
+        "admin:therapies_reviewversion_simple_history", args=[draft.pk, record.history_id]
+    )
+    client = client_for("editor")
+    assert client.get(url).status_code == 200
+    response = client.post(url, edit_post(draft, draft.revision, "Reverted"))
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.summary == "Draft summary."
