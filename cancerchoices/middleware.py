@@ -4,6 +4,8 @@
 ``cancerchoices.cache``). It sits before the session and authentication middleware, so a hit
 touches neither the session nor the database. ``ConditionalGetMiddleware``, just outside it,
 answers ``If-None-Match`` and ``If-Modified-Since`` with 304 from the headers stored here.
+A cached page is the same bytes for every reader: public templates must not hold per-request
+values (CSRF tokens, CSP nonces); a response that sets a cookie is never stored.
 """
 
 import hashlib

@@ -28,6 +28,11 @@ class ReviewVersionForm(forms.ModelForm):
                 raise forms.ValidationError(
                     f"{therapy} already has an open version; edit that one instead."
                 )
+            if therapy and therapy.versions.exists():
+                raise forms.ValidationError(
+                    f"{therapy} already has a review. To revise it, open the therapy and use "
+                    "'Start a new draft', which copies the current review."
+                )
             return cleaned
         # The admin runs this inside its transaction: the row lock holds a concurrent save
         # back until this one has finished, and then that one sees the new revision.

@@ -247,3 +247,74 @@ def test_history_cannot_revert_a_version(review):
     assert response.status_code == 403
     draft.refresh_from_db()
     assert draft.summary == "Draft summary."
+
+
+OFFERED = {
+    State.DRAFT: {"researcher": {"submit", "discard"}, "consultant": set(),
+                  "editor": {"submit", "discard"}},
+    State.IN_REVIEW: {"researcher": set(), "consultant": {"request_changes", "approve"},
+                      "editor": {"request_changes", "approve"}},
+    State.APPROVED: {"researcher": set(), "consultant": {"reopen", "publish"},
+                     "editor": {"reopen", "publish"}},
+    State.PUBLISHED: {"researcher": set(), "consultant": {"withdraw"}, "editor": {"withdraw"}},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("state", list(OFFERED))
+@pytest.mark.parametrize("role", ["researcher", "consultant", "editor"])
+def test_permission_matrix_of_steps_by_state_and_role(review, state, role):
+    live, draft = review
+    version = live if state == State.PUBLISHED else draft
+    ReviewVersion.objects.filter(pk=version.pk).update(state=state)
+    client = client_for(role)
+    page = client.get(admin_url("change", version.pk)).content.decode()
+    offered = {
+        step for step in OFFERED[State.DRAFT]["editor"] | {"recall", "request_changes", "approve",
+                                                           "reopen", "publish", "withdraw"}
+        if admin_url("step", version.pk, step) in page
+    }  # fmt: skip
+    assert offered == OFFERED[state][role]
+    for step in {"submit", "discard", "recall", "request_changes", "approve", "reopen",
+                 "publish", "withdraw"} - offered:  # fmt: skip
+        response = client.get(admin_url("step", version.pk, step))
+        assert response.status_code == 302  # back to the version, with the reason
+        assert ReviewVersion.objects.get(pk=version.pk).state == state
+
+
+def test_the_author_may_recall_their_submission(review):
+    _, draft = review
+    client = Client()
+    client.force_login(draft.created_by)
+    draft.created_by.is_staff = True
+    draft.created_by.save()
+    response = client.post(admin_url("step", draft.pk, "recall"), {"revision": draft.revision})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+
+
+def test_public_what_changed_lists_published_change_summaries(client, review):
+    live, draft = review
+    consultant = UserFactory(username="approver")
+    consultant.groups.add(Group.objects.get(name="Clinical consultant"))
+    draft = transition("approve", draft, consultant)
+    transition("publish", draft, consultant)
+    html = client.get(reverse("therapies:changes", args=[live.therapy.slug])).content.decode()
+    assert "Newer studies." in html
+    assert "current version" in html
+    page = client.get(live.therapy.get_absolute_url()).content.decode()
+    assert "Draft summary." in page
+    assert "Clinically reviewed by" in page
+
+
+def test_a_blank_version_of_an_existing_review_is_refused(review):
+    live, draft = review
+    ReviewVersion.objects.filter(pk=draft.pk).update(state=State.DISCARDED)
+    response = client_for("researcher").post(
+        reverse("admin:therapies_reviewversion_add"),
+        {"therapy": live.therapy.pk, "summary": "x", "body": "",
+         **formset_management("ratings"), **formset_management("subpages"),
+         **formset_management("credits")},
+    )  # fmt: skip
+    assert "Start a new draft" in response.content.decode()
+    assert ReviewVersion.objects.filter(therapy=live.therapy).count() == 2
