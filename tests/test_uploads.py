@@ -277,3 +277,17 @@ def test_a_hostile_person_photo_is_refused_and_nothing_is_saved(admin_client, me
     assert "errornote" in response.content.decode()
     assert not Person.objects.filter(slug="sam-sample").exists()
     assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    ("image_format", "mode"),
+    [("PNG", "P"), ("PNG", "LA"), ("PNG", "RGBA"), ("PNG", "I;16"), ("PNG", "1"),
+     ("JPEG", "L"), ("JPEG", "CMYK")],
+)  # fmt: skip
+def test_ordinary_colour_modes_are_accepted(staff_client, media_root, image_format, mode):
+    response = upload(staff_client, image_bytes(image_format, mode=mode))
+    assert response.status_code == 200, response.content
+    (name,) = stored_files(media_root)
+    with Image.open(media_root / name) as stored:
+        assert stored.format == image_format
+        assert stored.size == (40, 30)

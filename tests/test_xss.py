@@ -102,6 +102,11 @@ PAYLOADS = [
     '![x"onerror="window.__xss=1](https://example.org/a.png)',
     '![x](https://example.org/a.png"onerror="window.__xss=1)',
     "![x](vbscript:msgbox(1))",
+    "![x](JaVaScRiPt:window.__xss=1)",
+    "![x](&#106;avascript:window.__xss=1)",
+    "![x]( DaTa:image/png;base64,iVBORw0KGgo= )",
+    "![x](java\tscript:window.__xss=1)",
+    "![x](&#x64;ata:text/html,<script>window.__xss=1</script>)",
     # Reference-style links and images, autolinks
     "[x][evil]\n\n[evil]: javascript:window.__xss=1",
     "![x][evil]\n\n[evil]: data:text/html,<script>window.__xss=1</script>",

@@ -21,7 +21,7 @@ from .models import (
     SubPage,
     Therapy,
 )
-from .services import render_glossary_term, render_version
+from .services import reindex_therapy, render_glossary_term, render_version
 from .workflow import available_transitions
 
 
@@ -58,6 +58,11 @@ class TherapyAdmin(admin.ModelAdmin):
     filter_horizontal = ["cancer_types"]
     inlines = [VersionLinkInline]
     readonly_fields = ["editing"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"name", "alternate_names"} & set(form.changed_data):
+            reindex_therapy(obj)
 
     @admin.display(description="Edit the review")
     def editing(self, therapy):

@@ -39,13 +39,19 @@ ALLOWED_TAGS = {
     "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "class", "id", "aria-describedby"},
-    "span": {"class", "id", "role"},
-    "sup": {"class"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "a": {"href", "title", "id", "aria-describedby"},
+    "span": {"id"},
+    "img": {"src", "alt", "title"},
     "th": {"align"},
     "td": {"align"},
 }
+# Only the classes and roles our own citation and glossary markup uses.
+ALLOWED_CLASSES = {
+    "a": {"cite-link", "term"},
+    "span": {"tip-wrap", "tip", "cite-missing", "term-missing"},
+    "sup": {"cite"},
+}
+ALLOWED_ATTRIBUTE_VALUES = {"span": {"role": {"tooltip"}}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -215,6 +221,8 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        tag_attribute_values=ALLOWED_ATTRIBUTE_VALUES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
@@ -248,7 +256,7 @@ def page_context_for(*texts: str, id_prefix: str = "p") -> PageContext:
 
 
 def render_preview(text: str) -> str:
-    """The admin's live preview (django-markdownx calls this): the same render as a save."""
+    """The admin's live preview (therapies.editor_views): the same render as a save."""
     try:
         page = page_context_for(text)
         html = render(text, page)

@@ -10,11 +10,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.db import models
@@ -169,12 +171,7 @@ class ReviewVersionQuerySet(models.QuerySet):
         words between ``SEARCH_MARK_START`` and ``SEARCH_MARK_STOP``, as plain unescaped text.
         """
         query = SearchQuery(text, search_type="websearch", config="english")
-        document = (
-            SearchVector("therapy__name", weight="A", config="english")
-            + SearchVector("therapy__alternate_names", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
-        )
+        document = models.F("search_document")
         name_similarity = Greatest(
             TrigramWordSimilarity(text, "therapy__name"),
             TrigramWordSimilarity(text, "therapy__alternate_names"),
@@ -280,10 +277,13 @@ class ReviewVersion(models.Model):
     # Incremented on every save and transition: a form or action based on an older
     # revision is refused instead of overwriting someone else's work.
     revision = models.PositiveIntegerField(default=0, editable=False)
+    # Weighted words of the name, alternate names, summary and body, kept up to date by
+    # ``index_for_search`` so a search reads an index instead of parsing every review.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = ReviewVersionQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_document"])
 
     class Meta:
         ordering = ["therapy__name", "-number"]
@@ -305,6 +305,7 @@ class ReviewVersion(models.Model):
                 name="one_open_version_per_therapy",
             ),
         ]
+        indexes = [GinIndex(fields=["search_document"], name="version_search_document")]
 
     def __str__(self):
         return f"{self.therapy} (version {self.number}, {self.get_state_display().lower()})"
@@ -316,6 +317,18 @@ class ReviewVersion(models.Model):
         if self.literature_reviewed:
             self.literature_reviewed = self.literature_reviewed.replace(day=1)
         super().save(*args, **kwargs)
+        self.index_for_search()
+
+    def index_for_search(self) -> None:
+        """Store the weighted search document of this version (name and alternate names A,
+        summary B, body C)."""
+        words = (
+            SearchVector(models.Value(self.therapy.name), weight="A", config="english")
+            + SearchVector(models.Value(self.therapy.alternate_names), weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("body", weight="C", config="english")
+        )
+        ReviewVersion.objects.filter(pk=self.pk).update(search_document=words)
 
     @property
     def is_editable(self) -> bool:

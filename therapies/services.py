@@ -46,6 +46,12 @@ def _reference_rows(version, subpage, page: PageContext) -> list[PageReference]:
     ]
 
 
+def reindex_therapy(therapy) -> None:
+    """A therapy's name or alternate names changed: its versions' search documents follow."""
+    for version in therapy.versions.select_related("therapy"):
+        version.index_for_search()
+
+
 def render_person(person: Person) -> None:
     person.bio_html = render(person.bio, page_context_for(person.bio, id_prefix="bio"), top_level=2)
     Person.objects.filter(pk=person.pk).update(bio_html=person.bio_html)

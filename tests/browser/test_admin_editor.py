@@ -109,6 +109,7 @@ def test_admin_widgets_work_with_the_policy_on(live_server, signed_in_page):
     page.locator("#id_name").blur()
     assert page.locator("#id_slug").input_value() == "green-tea"
     assert page.locator("#id_cancer_types_from").count() == 1  # built by SelectFilter2.js
+    assert csp_complaints(page) == []
 
     page.goto(live_server.url + "/admin/therapies/reference/add/")
     page.locator("#id_viewed_on").locator("xpath=..").locator(".date-icon").click()

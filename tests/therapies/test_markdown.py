@@ -89,3 +89,19 @@ def test_preview_shows_a_clear_error_for_pathological_input():
     html = render_preview("[" * 20000)
     assert "errornote" in html
     assert "square brackets" in html
+
+
+def test_the_sanitiser_keeps_only_our_own_classes_roles_and_attributes():
+    from therapies.markdown import sanitize
+
+    html = sanitize(
+        '<span class="tip evil" role="alert" id="x" style="x">a</span>'
+        '<a class="term hidden" href="/x" target="_top" name="n">b</a>'
+        '<img src="/a.png" width="9999" height="1" alt="c" loading="lazy">'
+    )
+    assert html == (
+        '<span class="tip" id="x">a</span>'
+        '<a class="term" href="/x" rel="noopener noreferrer">b</a>'
+        '<img src="/a.png" alt="c">'
+    )
+    assert 'role="tooltip"' in sanitize('<span role="tooltip">t</span>')

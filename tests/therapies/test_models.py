@@ -12,6 +12,7 @@ from tests.factories import (
     VersionFactory,
 )
 from therapies.models import Reference, ReviewVersion
+from therapies.services import reindex_therapy
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,16 @@ def test_reference_is_formatted_in_house_style():
 def test_pmid_must_be_digits():
     with pytest.raises(IntegrityError):
         ReferenceFactory(pmid="12a")
+
+
+def test_search_document_follows_edits_and_renames():
+    version = PublishedVersionFactory(therapy__name="Ginger", summary="Eases nausea.")
+    assert list(ReviewVersion.objects.search("nausea")) == [version]
+    version.summary = "Eases sickness."
+    version.save()
+    assert not ReviewVersion.objects.search("nausea").exists()
+    therapy = version.therapy
+    therapy.alternate_names = "Zingiber officinale"
+    therapy.save()
+    reindex_therapy(therapy)
+    assert list(ReviewVersion.objects.search("zingiber")) == [version]
