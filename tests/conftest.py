@@ -19,6 +19,22 @@ def _empty_page_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests empty every table when they end, the rows migrations loaded
+    included: put the rating attributes and evidence levels back before each of them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    transactional |= bool({"transactional_db", "live_server"} & set(request.fixturenames))
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from ratings.defaults import seed
+    from ratings.models import Attribute, EvidenceLevel
+
+    seed(Attribute, EvidenceLevel)
+
+
 @pytest.fixture
 def published_version(db):
     from tests.factories import PublishedVersionFactory

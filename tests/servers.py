@@ -40,6 +40,22 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{user}@/{settings_dict['NAME']}{query}"
 
 
+def settings_value(expression: str, **env) -> str:
+    """``expression`` evaluated on the local settings (``s``) in a fresh process with ``env``."""
+    unset = {"REDIS_URL", "CACHE_DIR", "DATABASE_URL"}
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
+    script = f"from cancerchoices.settings import local as s; print({expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
 def fetch(url: str, headers: dict | None = None, timeout: float = 10):
     """GET a URL; returns (status, headers, body text) for any status."""
     request = urllib.request.Request(url, headers=headers or {})

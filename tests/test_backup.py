@@ -13,15 +13,6 @@ from therapies.content_transfer import delete_content
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _reference_data():
-    """Transactional tests empty the tables, including what migrations loaded: put it back."""
-    from ratings.defaults import seed
-    from ratings.models import Attribute, EvidenceLevel
-
-    seed(Attribute, EvidenceLevel)
-
-
 @pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from cancerchoices.cache import GENERATION_KEY, public_content_generation
 from tests.factories import CategoryFactory, UserFactory
+from tests.servers import PROJECT, settings_value
 from tests.test_urls import public_urls
 from tests.therapies.test_views import build_review
 from therapies.services import render_version
@@ -151,3 +152,19 @@ def test_a_broken_cache_backend_still_serves_pages(client, monkeypatch):
     monkeypatch.setattr(cache, "get", broken)
     monkeypatch.setattr(cache, "set", broken)
     assert client.get(version.therapy.get_absolute_url()).status_code == 200
+
+
+def test_the_cache_is_shared_between_processes_never_per_process():
+    backend = "s.CACHES['default']['BACKEND']"
+    assert settings_value(backend).endswith("FileBasedCache")
+    assert settings_value("s.CACHES['default']['LOCATION']") == str(PROJECT / "var" / "cache")
+    assert settings_value(backend, REDIS_URL="redis://cache:6379/0").endswith("RedisCache")
+
+
+def test_database_connections_time_out_without_overriding_the_url():
+    options = "s.DATABASES['default']['OPTIONS']"
+    assert settings_value(options) == "{'connect_timeout': 3}"
+    url = "postgres://u@db/x?connect_timeout=10&sslmode=require"
+    assert settings_value(options, DATABASE_URL=url) == (
+        "{'connect_timeout': '10', 'sslmode': 'require'}"
+    )

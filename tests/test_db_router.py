@@ -6,9 +6,20 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from cancerchoices.db_router import PrimaryForWritesMiddleware, PrimaryReplicaRouter, use_primary
+from tests.servers import settings_value
 from therapies.models import Therapy
 
 router = PrimaryReplicaRouter()
+
+
+def test_the_router_is_active_only_with_a_replica_url():
+    assert settings_value("getattr(s, 'DATABASE_ROUTERS', [])") == "[]"
+    replica = {"DATABASE_REPLICA_URL": "postgres://reader@replica.internal/reviews"}
+    assert settings_value("s.DATABASE_ROUTERS", **replica) == (
+        "['cancerchoices.db_router.PrimaryReplicaRouter']"
+    )
+    assert settings_value("s.DATABASES['replica']['HOST']", **replica) == "replica.internal"
+    assert settings_value("s.MIDDLEWARE[1]", **replica).endswith("PrimaryForWritesMiddleware")
 
 
 def test_reads_go_to_the_replica_and_writes_to_the_primary():

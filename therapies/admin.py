@@ -21,7 +21,13 @@ from .models import (
     SubPage,
     Therapy,
 )
-from .services import reindex_therapy, render_glossary_term, render_version
+from .services import (
+    reindex_therapy,
+    render_glossary_term,
+    render_version,
+    rerender_citing,
+    rerender_mentioning,
+)
 from .workflow import available_transitions
 
 
@@ -298,6 +304,11 @@ class ReferenceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "year"]
     search_fields = ["key", "title", "authors", "doi", "pmid"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            rerender_citing(obj)
+
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(MarkdownxModelAdmin):
@@ -308,6 +319,8 @@ class GlossaryTermAdmin(MarkdownxModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         render_glossary_term(obj)
+        if change:
+            rerender_mentioning(obj)
 
 
 admin.site.index_template = "admin/dashboard.html"

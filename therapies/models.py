@@ -232,6 +232,9 @@ class ReviewVersion(models.Model):
         ),
     )
     body_html = models.TextField(blank=True, editable=False)
+    references_html = models.TextField(
+        blank=True, editable=False, help_text="The main page's numbered reference list."
+    )
     last_updated = models.DateField(
         null=True, blank=True, help_text="Date this content was last published with a change."
     )
@@ -383,6 +386,7 @@ class SubPage(models.Model):
         help_text="Markdown, with the same citation and glossary syntax as the review.",
     )
     body_html = models.TextField(blank=True, editable=False)
+    references_html = models.TextField(blank=True, editable=False)
 
     history = HistoricalRecords()
 

@@ -1,6 +1,8 @@
 """Writes that touch several models. Each runs in one transaction."""
 
 from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
 
 from cancerchoices.cache import bump_public_content
 from people.models import Person
@@ -30,13 +32,39 @@ def render_version(version: ReviewVersion) -> None:
 
     version.page_references.all().delete()
     rows = _reference_rows(version, None, main)
+    version.references_html = _reference_list(rows)
     for subpage in subpages:
         page = PageContext(references=shared.references, terms=shared.terms, id_prefix=subpage.kind)
         subpage.body_html = render(subpage.body, page, top_level=2)
-        rows += _reference_rows(version, subpage, page)
-    SubPage.objects.bulk_update(subpages, ["body_html"])
+        subpage_rows = _reference_rows(version, subpage, page)
+        subpage.references_html = _reference_list(subpage_rows)
+        rows += subpage_rows
+    ReviewVersion.objects.filter(pk=version.pk).update(references_html=version.references_html)
+    SubPage.objects.bulk_update(subpages, ["body_html", "references_html"])
     PageReference.objects.bulk_create(rows)
     bump_public_content()
+
+
+def _reference_list(rows: list[PageReference]) -> str:
+    """The numbered reference list of one page, as stored HTML (public GETs only read it)."""
+    return render_to_string("includes/reference_items.html", {"rows": rows}) if rows else ""
+
+
+def rerender_citing(reference) -> None:
+    """A reference's details changed: re-render the pages that show them (tooltips, lists)."""
+    for version in ReviewVersion.objects.filter(page_references__reference=reference).distinct():
+        render_version(version)
+
+
+def rerender_mentioning(term: GlossaryTerm) -> None:
+    """A glossary definition changed: re-render the versions whose text may mark the term."""
+    forms = [term.slug, *term.all_forms]
+    mentions = Q()
+    for form in forms:
+        mentions |= Q(body__icontains=form) | Q(ratings__note__icontains=form)
+        mentions |= Q(subpages__body__icontains=form)
+    for version in ReviewVersion.objects.filter(mentions).distinct():
+        render_version(version)
 
 
 def _reference_rows(version, subpage, page: PageContext) -> list[PageReference]:

@@ -6,7 +6,7 @@ from django.views.generic import ListView, TemplateView
 from people.models import Credit
 from ratings.models import Attribute, Rating
 
-from .models import CancerType, GlossaryTerm, PageReference, ReviewVersion, SubPage
+from .models import CancerType, GlossaryTerm, ReviewVersion, SubPage
 from .search import TherapySearchForm
 from .side_by_side import MAX_COMPARED, compare_therapies
 from .structured_data import json_ld, medical_web_page
@@ -60,18 +60,17 @@ class CompareView(TemplateView):
         return super().get_context_data(comparison=comparison, max_compared=MAX_COMPARED, **kwargs)
 
 
-def page_context(version: ReviewVersion, subpage: SubPage | None = None) -> dict:
+def page_context(
+    version: ReviewVersion, subpage: SubPage | None = None, subpages: list | None = None
+) -> dict:
     """What every page of a review shows: the therapy, its sub-page links, its references."""
+    if subpages is None:  # the links need only kind and title, not the pages' text
+        subpages = SubPage.objects.filter(version=version).only("kind", "title", "version")
     return {
         "therapy": version.therapy,
         "version": version,
-        "subpages": sorted(
-            SubPage.objects.filter(version=version).only("kind", "title", "version"),
-            key=lambda page: SubPage.Kind.values.index(page.kind),  # the order Kind lists them
-        ),
-        "references": PageReference.objects.filter(version=version, subpage=subpage)
-        .select_related("reference")
-        .order_by("number"),
+        "subpages": sorted(subpages, key=lambda page: SubPage.Kind.values.index(page.kind)),
+        "references_html": (subpage or version).references_html,
     }
 
 
@@ -94,9 +93,13 @@ def review_context(request, version: ReviewVersion) -> dict:
 def subpage_context(version: ReviewVersion, kind: str) -> dict:
     if kind not in SubPage.Kind.values:
         raise Http404("No such page")
-    subpage = get_object_or_404(SubPage, version=version, kind=kind)
-    subpage.version = version  # already loaded; spares a query for the heading
-    return {"subpage": subpage, **page_context(version, subpage)}
+    subpages = list(SubPage.objects.filter(version=version))
+    subpage = next((page for page in subpages if page.kind == kind), None)
+    if subpage is None:
+        raise Http404("This review has no such page")
+    for page in subpages:
+        page.version = version  # already loaded; spares a query for the heading
+    return {"subpage": subpage, **page_context(version, subpage, subpages)}
 
 
 class PublishedVersionMixin:

@@ -198,10 +198,11 @@ def test_values_we_cannot_use_are_ignored_with_a_message(client, params, message
     assert message in response.content.decode()
 
 
-@pytest.mark.parametrize("page", ["abc", "999", "-1", "\x00"])
-def test_odd_page_numbers_show_a_page(client, page):
+# Not named "page": that is pytest-playwright's fixture, and would make this a browser test.
+@pytest.mark.parametrize("number", ["abc", "999", "-1", "\x00"])
+def test_odd_page_numbers_show_a_page(client, number):
     PublishedVersionFactory(therapy__name="Melatonin")
-    assert names(index(client, page=page)) == ["Melatonin"]
+    assert names(index(client, page=number)) == ["Melatonin"]
 
 
 def test_drafts_never_appear_in_search(client):

@@ -14,7 +14,8 @@ from tests.factories import (
     VersionFactory,
     evidence_level,
 )
-from therapies.services import render_version
+from therapies.models import GlossaryTerm
+from therapies.services import render_version, rerender_citing, rerender_mentioning
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_therapy_page_query_count_does_not_grow_with_content(
 ):
     references, reviewers = size
     version = build_review(reference_count=references, reviewer_count=reviewers)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(version.therapy.get_absolute_url())
     assert response.content.decode().count('<li id="ref-') == references
 
@@ -160,3 +161,32 @@ def test_public_pages_never_render_markdown(client, monkeypatch):
         reverse("people:detail", args=[person.slug]),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("size", [1, 60], ids=["small", "large"])
+def test_sub_page_query_count_does_not_grow_with_content(client, django_assert_num_queries, size):
+    version = build_review(reference_count=size)
+    url = reverse("therapies:subpage", args=[version.therapy.slug, "safety"])
+    with django_assert_num_queries(2):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_a_corrected_reference_shows_on_the_pages_citing_it(client):
+    version = build_review()
+    reference = version.page_references.filter(subpage=None).first().reference
+    reference.title = "A corrected title"
+    reference.save()
+    rerender_citing(reference)
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert "A corrected title" in html
+
+
+def test_a_changed_glossary_definition_shows_on_the_pages_using_it(client):
+    version = build_review()
+    term = GlossaryTerm.objects.get(slug="case-study")
+    term.short_definition = "A careful report on one patient."
+    term.save()
+    rerender_mentioning(term)
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert "A careful report on one patient." in html
