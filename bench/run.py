@@ -72,17 +72,15 @@ def build_data_set() -> None:
         _create_content()
 
 
-def _paragraphs(topic: str, first_ref: int, count: int) -> str:
-    cites = "".join(
-        f'<sup class="cite"><a href="#ref-{n}" class="cite-link">{n}</a></sup>'
-        for n in range(first_ref, first_ref + count)
-    )
+def _markdown(topic: str, keys: list[str]) -> str:
+    """Three paragraphs citing ``keys`` and marking a glossary term, as a researcher writes."""
+    cites = "; ".join(f"@{key}" for key in keys)
     text = (
-        f"Researchers have studied {topic} in small trials and case studies. "
-        '<span class="term" tabindex="0">Case studies</span> suggest possible benefits, '
-        "but the evidence is limited and mixed; talk with your care team first. "
+        f"Researchers have studied {topic} in small trials and [[bench term 1]] reports. "
+        "Case reports suggest possible benefits, but the evidence is limited and mixed; "
+        "talk with your care team first. "
     )
-    return "".join(f"<p>{text * 3}{cites}</p>" for _ in range(3))
+    return "\n\n".join(f"{text * 3}[{cites}]" for _ in range(3))
 
 
 def _create_content() -> None:
@@ -92,12 +90,12 @@ def _create_content() -> None:
         CancerType,
         Category,
         GlossaryTerm,
-        PageReference,
         Reference,
         ReviewVersion,
         SubPage,
         Therapy,
     )
+    from therapies.services import render_version
 
     today = datetime.date(2025, 6, 1)
     categories = Category.objects.bulk_create(
@@ -151,34 +149,34 @@ def _create_content() -> None:
             number=1,
             state=ReviewVersion.State.PUBLISHED,
             summary=f"What the research says about {t.name.lower()} for people with cancer.",
-            body="(stored pre-rendered by the benchmark)",
-            body_html=_paragraphs(t.name.lower(), 1, REFERENCES_PER_THERAPY // 3),
+            body=_markdown(t.name.lower(), [f"bench-{i}-{r}" for r in range(10)]),
             last_updated=today,
             literature_reviewed=today.replace(day=1),
             published_at=datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC),
         )
-        for t in therapies
+        for i, t in enumerate(therapies)
     )
-    for version in versions:  # bulk_create skips what saving a version does
-        version.index_for_search()
     Rating.objects.bulk_create(
         Rating(
             version=v,
             attribute=a,
             score=(i + a.order) % 6,
             evidence_level=levels[i % len(levels)] if a.is_evidence_based else None,
-            note="(pre-rendered)",
-            note_html=_paragraphs("this attribute", 11, 3),
+            note=_markdown("this attribute", [f"bench-{i}-{r}" for r in range(10, 13)]),
         )
         for i, v in enumerate(versions)
         for a in attributes
     )
-    subpages = SubPage.objects.bulk_create(
-        SubPage(version=v, kind=kind, body="(pre-rendered)", body_html=_paragraphs(kind, 1, 6))
-        for v in versions
-        for kind in SubPage.Kind.values
+    SubPage.objects.bulk_create(
+        SubPage(
+            version=v,
+            kind=kind,
+            body=_markdown(kind, [f"bench-{i}-{r}" for r in range(k * 6, k * 6 + 6)]),
+        )
+        for i, v in enumerate(versions)
+        for k, kind in enumerate(SubPage.Kind.values)
     )
-    references = Reference.objects.bulk_create(
+    Reference.objects.bulk_create(
         Reference(
             key=f"bench-{i}-{r}",
             authors="Smith J, Jones AB",
@@ -194,20 +192,6 @@ def _create_content() -> None:
         for i, v in enumerate(versions)
         for r in range(REFERENCES_PER_THERAPY)
     )
-    per_page = 6
-    rows = []
-    for i, version in enumerate(versions):
-        own = references[i * REFERENCES_PER_THERAPY : (i + 1) * REFERENCES_PER_THERAPY]
-        rows += [
-            PageReference(version=version, reference=ref, number=n + 1) for n, ref in enumerate(own)
-        ]
-        for s, subpage in enumerate(subpages[i * 5 : (i + 1) * 5]):
-            chosen = own[s * per_page : (s + 1) * per_page]
-            rows += [
-                PageReference(version=version, subpage=subpage, reference=ref, number=n + 1)
-                for n, ref in enumerate(chosen)
-            ]
-    PageReference.objects.bulk_create(rows, batch_size=5000)
     Credit.objects.bulk_create(
         Credit(version=v, person=people[(i + k) % len(people)], role=role, order=k)
         for i, v in enumerate(versions)
@@ -219,6 +203,12 @@ def _create_content() -> None:
             ]
         )
     )
+    # Render and index through the services, exactly as saving in the admin does.
+    for n, version in enumerate(versions, start=1):
+        version.index_for_search()
+        render_version(version)
+        if n % 100 == 0:
+            print(f"  rendered {n} of {len(versions)}", flush=True)
 
 
 def wrk(url: str, connections: int, duration: int) -> dict:

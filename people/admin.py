@@ -3,7 +3,7 @@ from django.db import models
 from markdownx.admin import MarkdownxModelAdmin
 
 from therapies.images import ImageUploadField
-from therapies.services import render_person
+from therapies.services import render_person, rerender_crediting
 
 from .models import Person
 
@@ -23,3 +23,5 @@ class PersonAdmin(MarkdownxModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         render_person(obj)
+        if change:
+            rerender_crediting(obj)

@@ -1,12 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+
+from therapies.services import rerender_all
 
 from .models import Attribute, EvidenceLevel
 
 
+class RerenderOnSaveMixin:
+    """Every review page shows attributes and evidence levels: render them all again."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        count = rerender_all()
+        messages.info(request, f"{count} review pages were updated to show this change.")
+
+
 @admin.register(Attribute)
-class AttributeAdmin(admin.ModelAdmin):
+class AttributeAdmin(RerenderOnSaveMixin, admin.ModelAdmin):
     list_display = ["label", "code", "is_evidence_based", "order"]
-    list_editable = ["order"]
     search_fields = ["label", "code"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -15,6 +25,6 @@ class AttributeAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvidenceLevel)
-class EvidenceLevelAdmin(admin.ModelAdmin):
+class EvidenceLevelAdmin(RerenderOnSaveMixin, admin.ModelAdmin):
     list_display = ["label", "code", "score_min", "score_max", "order"]
     search_fields = ["label", "definition"]

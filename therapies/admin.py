@@ -22,11 +22,11 @@ from .models import (
     Therapy,
 )
 from .services import (
-    reindex_therapy,
     render_glossary_term,
     render_version,
     rerender_citing,
     rerender_mentioning,
+    rerender_therapy,
 )
 from .workflow import available_transitions
 
@@ -68,7 +68,7 @@ class TherapyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if {"name", "alternate_names"} & set(form.changed_data):
-            reindex_therapy(obj)
+            rerender_therapy(obj)
 
     @admin.display(description="Edit the review")
     def editing(self, therapy):

@@ -105,7 +105,7 @@ def preview_view(request, pk, kind=None):
     if kind:
         context, template = subpage_context(version, kind), "therapies/subpage.html"
     else:
-        context, template = review_context(request, version), "therapies/therapy_detail.html"
+        context, template = review_context(version), "therapies/therapy_detail.html"
     context["preview_of"] = version
     return TemplateResponse(request, template, context)
 

@@ -122,6 +122,12 @@ class ReviewVersionQuerySet(models.QuerySet):
         """The only versions the public may ever see."""
         return self.filter(state=ReviewVersion.State.PUBLISHED)
 
+    def for_page(self):
+        """What a review page shows, in one query: not the Markdown sources or search words."""
+        return self.select_related("therapy__category", "approved_by__person").defer(
+            "body", "search_document", "change_summary", "approved_fingerprint"
+        )
+
     def public_history(self):
         """Versions that were once public, for the 'what changed' list and feeds."""
         return self.filter(
@@ -235,6 +241,14 @@ class ReviewVersion(models.Model):
     references_html = models.TextField(
         blank=True, editable=False, help_text="The main page's numbered reference list."
     )
+    # The rest of the main page, rendered with the Markdown (services.render_version) so a
+    # public GET reads one row instead of assembling ratings and credits from five tables.
+    ratings_html = models.TextField(blank=True, editable=False)
+    credits_html = models.TextField(blank=True, editable=False)
+    structured_data = models.TextField(blank=True, editable=False)
+    subpage_links = models.JSONField(
+        default=list, blank=True, editable=False, help_text="[kind, label, url] per sub-page."
+    )
     last_updated = models.DateField(
         null=True, blank=True, help_text="Date this content was last published with a change."
     )
@@ -286,7 +300,18 @@ class ReviewVersion(models.Model):
 
     objects = ReviewVersionQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["search_document"])
+    # History keeps what people wrote; the rest is derived from it on every save.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "body_html",
+            "references_html",
+            "ratings_html",
+            "credits_html",
+            "structured_data",
+            "subpage_links",
+            "search_document",
+        ]
+    )
 
     class Meta:
         ordering = ["therapy__name", "-number"]
@@ -388,7 +413,7 @@ class SubPage(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     references_html = models.TextField(blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["body_html", "references_html"])
 
     class Meta:
         ordering = ["version", "kind"]

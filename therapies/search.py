@@ -3,21 +3,73 @@
 Everything lives in the URL (a GET form), so a result page can be shared and the back button
 works. A value we cannot use (an unknown category, ``min=abc``, a NUL byte) is dropped with a
 plain message, and the rest of the request still applies.
+
+The index is read far more than anything else, so it is built to cost little when the page
+cache misses: one query for the filters' choices, one for a page of results and their total,
+plain values instead of model instances, and the ``<option>`` lists written here rather than
+by Django's widget templates.
 """
 
 from functools import cached_property
+from html import escape as escape_html
 
-from django import forms
-from django.db.models import F, Prefetch
+from django.db import connections, router
+from django.db.models import Count, F, FilteredRelation, Q, Window
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
-from ratings.models import Attribute, Rating
+from ratings.models import Attribute
+from ratings.scale import scale_html
 
 from .models import CancerType, Category
+from .templatetags.search_highlight import highlighted
 
 MAX_QUERY_LENGTH = 200
 
 
-class TherapySearchForm(forms.Form):
+def filter_lookups() -> tuple[dict, dict, dict]:
+    """The filters' choices, in display order, in one query: categories and cancer types as
+    {slug: name}, attributes as {code: (id, short label)}."""
+    connection = connections[router.db_for_read(Category)]
+    quote = connection.ops.quote_name
+    order = quote("order")
+    sql = (
+        f"SELECT 0, {order}, name, slug, id FROM {quote(Category._meta.db_table)} "
+        f"UNION ALL SELECT 1, 0, name, slug, id FROM {quote(CancerType._meta.db_table)} "
+        f"UNION ALL SELECT 2, {order}, short_label, code, id "
+        f"FROM {quote(Attribute._meta.db_table)} "
+        "ORDER BY 1, 2, 3"
+    )
+    categories, cancer_types, attributes = {}, {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for kind, _, name, slug, pk in cursor.fetchall():
+            if kind == 0:
+                categories[slug] = name
+            elif kind == 1:
+                cancer_types[slug] = name
+            else:
+                attributes[slug] = (pk, name)
+    return categories, cancer_types, attributes
+
+
+def options_html(choices, selected: str) -> SafeString:
+    """``<option>``s for (value, label) pairs, the first whose value is ``selected`` selected,
+    as Django's ``Select`` widget marks them."""
+    options = []
+    for value, label in choices:
+        value = str(value)
+        mark = ""
+        if value == selected:
+            mark, selected = " selected", None
+        options.append(f'<option value="{escape_html(value)}"{mark}>{escape_html(label)}</option>')
+    return mark_safe("\n".join(options))
+
+
+class TherapySearchForm:
+    """The index's search form, bound to a query string: checks each value as a Django form's
+    fields would (with the same messages), without a form's per-request cost."""
+
     SORT_CHOICES = [
         ("", "Suggested order"),
         ("name", "Name, A to Z"),
@@ -25,73 +77,77 @@ class TherapySearchForm(forms.Form):
         ("relevance", "Best match"),
         ("rating", "Highest rated first"),
     ]
+    MIN_CHOICES = [("", "Any score"), *((str(n), f"{n} of 5") for n in range(1, 6))]
+    MESSAGES = {
+        "q_max_length": f"Searches can be up to {MAX_QUERY_LENGTH} characters long, so we "
+        "ignored yours. Try a few key words.",
+        "q_null_characters": "Your search contained characters we cannot search for, "
+        "so we ignored it.",
+        "category": "We have no such category, so we show all of them.",
+        "cancer": "We have no such cancer type, so we show all of them.",
+        "attribute": "We rate no such attribute, so we left that filter out.",
+        "min": "A minimum rating is a whole number from 1 to 5, so we left that filter out.",
+        "sort": "We cannot sort that way, so we used our suggested order.",
+        "min_without_attribute": "Choose what the minimum rating applies to.",
+    }
+    max_query_length = MAX_QUERY_LENGTH
 
-    q = forms.CharField(
-        label="Search therapies",
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. melatonin"}),
-        error_messages={
-            "max_length": "Searches can be up to %(limit_value)d characters long, so we "
-            "ignored yours. Try a few key words.",
-            "null_characters_not_allowed": "Your search contained characters we cannot "
-            "search for, so we ignored it.",
-        },
-    )
-    category = forms.ChoiceField(
-        required=False,
-        error_messages={"invalid_choice": "We have no such category, so we show all of them."},
-    )
-    cancer = forms.ChoiceField(
-        label="Cancer type",
-        required=False,
-        error_messages={"invalid_choice": "We have no such cancer type, so we show all of them."},
-    )
-    attribute = forms.ChoiceField(
-        label="Rated on",
-        required=False,
-        error_messages={"invalid_choice": "We rate no such attribute, so we left that filter out."},
-    )
-    min = forms.TypedChoiceField(
-        label="At least",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "Any score"), *((n, f"{n} of 5") for n in range(1, 6))],
-        error_messages={
-            "invalid_choice": "A minimum rating is a whole number from 1 to 5, "
-            "so we left that filter out."
-        },
-    )
-    sort = forms.ChoiceField(
-        label="Sort by",
-        required=False,
-        choices=SORT_CHOICES,
-        error_messages={
-            "invalid_choice": "We cannot sort that way, so we used our suggested order."
-        },
-    )
+    def __init__(self, data):
+        self.data = data
+        self.category_names, self.cancer_names, self.attributes = filter_lookups()
+        self.attribute_labels = {code: label for code, (_, label) in self.attributes.items()}
+        self.select_choices = {
+            "category": [("", "All categories"), *self.category_names.items()],
+            "cancer": [("", "All cancer types"), *self.cancer_names.items()],
+            "attribute": [("", "Any attribute"), *self.attribute_labels.items()],
+            "min": self.MIN_CHOICES,
+            "sort": self.SORT_CHOICES,
+        }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.category_names = dict(Category.objects.values_list("slug", "name"))
-        self.cancer_names = dict(CancerType.objects.values_list("slug", "name"))
-        self.attribute_labels = dict(Attribute.objects.values_list("code", "short_label"))
-        self.fields["category"].choices = [("", "All categories"), *self.category_names.items()]
-        self.fields["cancer"].choices = [("", "All cancer types"), *self.cancer_names.items()]
-        self.fields["attribute"].choices = [("", "Any attribute"), *self.attribute_labels.items()]
+    @cached_property
+    def errors(self) -> dict[str, list[str]]:
+        """{field name: messages} for the values we cannot use; None for the form as a whole."""
+        errors = {}
+        q = self.data.get("q")
+        if q and q.strip():
+            q = q.strip()
+            if len(q) > MAX_QUERY_LENGTH:
+                errors.setdefault("q", []).append(self.MESSAGES["q_max_length"])
+            if "\x00" in q:
+                errors.setdefault("q", []).append(self.MESSAGES["q_null_characters"])
+        for name, choices in self.select_choices.items():
+            value = self.data.get(name)
+            if value and not any(value == key for key, _ in choices):
+                errors[name] = [self.MESSAGES[name]]
+        if (
+            "min" not in errors
+            and self.data.get("min")
+            and ("attribute" in errors or not self.data.get("attribute"))
+        ):
+            errors[None] = [self.MESSAGES["min_without_attribute"]]
+        return errors
 
-    def clean(self):
-        data = super().clean()
-        if data.get("min") is not None and not data.get("attribute"):
-            self.add_error(None, "Choose what the minimum rating applies to.")
-        return data
+    @property
+    def error_list(self) -> list[tuple[str, str]]:
+        """(id, message) for each error, those about the form as a whole first; the first
+        message about a field has the id its control's ``aria-describedby`` names, the
+        others ""."""
+        errors = self.errors
+        listed = [("", message) for message in errors.get(None, [])]
+        for name in ["q", *self.select_choices]:
+            for n, message in enumerate(errors.get(name, [])):
+                listed.append(("" if n else f"id_{name}_error", message))
+        return listed
 
     @cached_property
     def choices(self) -> dict:
         """What was asked for and is valid; invalid values are left out."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        choices = {}
+        for name in ["q", *self.select_choices]:
+            value = (self.data.get(name) or "").strip() if name == "q" else self.data.get(name)
+            if value and name not in self.errors:
+                choices[name] = int(value) if name == "min" else value
+        return choices
 
     @property
     def ordering(self) -> str:
@@ -139,37 +195,91 @@ class TherapySearchForm(forms.Form):
             name in self.choices for name in ("category", "cancer", "attribute", "min", "sort")
         )
 
+    @property
+    def search_value(self) -> str:
+        """What the search box shows: the text as typed, even when it could not be used."""
+        return self.data.get("q") or ""
+
+    @cached_property
+    def options(self) -> dict[str, SafeString]:
+        """Each select's ``<option>``s, the one asked for (as typed) selected."""
+        return {
+            name: options_html(choices, self.data.get(name) or "")
+            for name, choices in self.select_choices.items()
+        }
+
     def filter(self, versions):
-        """Narrow and order a queryset of (published) review versions as asked."""
+        """Narrow and order a queryset of (published) review versions as asked, as rows of
+        plain values (``result_row`` turns one into what the page shows), each with
+        ``total`` (how many versions match in all) unless the order is by name."""
         choices = self.choices
+        fields = [
+            "therapy__name",
+            "therapy__slug",
+            "therapy__alternate_names",
+            "therapy__category__name",
+            "summary",
+        ]
         if "category" in choices:
             versions = versions.in_category(choices["category"])
         if "cancer" in choices:
             versions = versions.for_cancer_type(choices["cancer"])
         if "attribute" in choices:
-            code = choices["attribute"]
-            if "min" in choices:
-                versions = versions.rated_at_least(code, choices["min"])
-            if self.ordering == "rating":
-                versions = versions.with_score(code)
-            # The chosen rating is shown beside each result.
-            versions = versions.prefetch_related(
-                Prefetch(
-                    "ratings",
-                    queryset=Rating.objects.filter(attribute__code=code).select_related(
-                        "evidence_level"
-                    ),
-                    to_attr="chosen_ratings",
-                )
+            # The chosen rating (at most one per version) is joined and shown beside each result.
+            attribute_id, _ = self.attributes[choices["attribute"]]
+            versions = versions.annotate(
+                chosen=FilteredRelation("ratings", condition=Q(ratings__attribute_id=attribute_id))
             )
+            if "min" in choices:
+                versions = versions.filter(chosen__score__gte=choices["min"])
+            fields += [
+                "chosen__score",
+                "chosen__evidence_level__code",
+                "chosen__evidence_level__label",
+            ]
         if "q" in choices:
             versions = versions.search(choices["q"])
-        return versions.order_by(*ORDERINGS[self.ordering])
+            fields += ["headline"]
+        if self.ordering != "name":
+            # Ordering these reads every match anyway, so the total comes with the page
+            # instead of from a second query. In name order the page needs only its own
+            # rows, and a separate count is cheaper than making it read them all.
+            versions = versions.annotate(total=Window(Count("*")))
+            fields.append("total")
+        return versions.order_by(*ORDERINGS[self.ordering]).values(*fields)
 
 
 ORDERINGS = {
     "name": ["therapy__name"],
     "updated": [F("last_updated").desc(nulls_last=True), "therapy__name"],
     "relevance": ["-relevance", "therapy__name"],
-    "rating": [F("attribute_score").desc(nulls_last=True), "therapy__name"],
+    "rating": [F("chosen__score").desc(nulls_last=True), "therapy__name"],
 }
+
+
+def therapy_url_maker():
+    """A function from a slug to its therapy page's address, reversing the pattern once (rather
+    than once a row)."""
+    placeholder = "slug-placeholder"
+    before, after = reverse("therapies:detail", kwargs={"slug": placeholder}).split(placeholder)
+    return lambda slug: f"{before}{slug}{after}"
+
+
+def result_row(values: dict, therapy_url) -> dict:
+    """What the index shows of one result of ``TherapySearchForm.filter``; ``therapy_url``
+    comes from ``therapy_url_maker``."""
+    headline = values.get("headline")
+    row = {
+        "name": values["therapy__name"],
+        "slug": values["therapy__slug"],
+        "url": therapy_url(values["therapy__slug"]),
+        "category": values["therapy__category__name"],
+        "alternate_names": values["therapy__alternate_names"],
+        "text": highlighted(headline) if headline else values["summary"],
+    }
+    if "chosen__score" in values:
+        row["scale"] = scale_html(values["chosen__score"])
+        row["level_code"] = values["chosen__evidence_level__code"]
+        if row["level_code"]:
+            row["level_badge"] = f"{values['chosen__evidence_level__label']} evidence"
+    return row

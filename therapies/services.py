@@ -3,13 +3,15 @@
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from cancerchoices.cache import bump_public_content
 from people.models import Person
-from ratings.models import Rating
+from ratings.models import Attribute, EvidenceLevel, Rating
 
 from .markdown import PageContext, page_context_for, render
 from .models import GlossaryTerm, PageReference, ReviewVersion, SubPage
+from .structured_data import json_ld, medical_web_page
 
 
 @transaction.atomic
@@ -39,10 +41,39 @@ def render_version(version: ReviewVersion) -> None:
         subpage_rows = _reference_rows(version, subpage, page)
         subpage.references_html = _reference_list(subpage_rows)
         rows += subpage_rows
-    ReviewVersion.objects.filter(pk=version.pk).update(references_html=version.references_html)
+    _render_page_parts(version, ratings)
+    ReviewVersion.objects.filter(pk=version.pk).update(
+        references_html=version.references_html,
+        ratings_html=version.ratings_html,
+        credits_html=version.credits_html,
+        structured_data=version.structured_data,
+        subpage_links=version.subpage_links,
+    )
     SubPage.objects.bulk_update(subpages, ["body_html", "references_html"])
     PageReference.objects.bulk_create(rows)
     bump_public_content()
+
+
+def _render_page_parts(version: ReviewVersion, ratings: list[Rating]) -> None:
+    """The rating rows, reviewer cards and JSON-LD of the main page, as stored text."""
+    by_attribute = {rating.attribute_id: rating for rating in ratings}
+    levels = {level.pk: level for level in EvidenceLevel.objects.all()}
+    for rating in ratings:
+        rating.evidence_level = levels.get(rating.evidence_level_id)
+    rows = [(attribute, by_attribute.get(attribute.pk)) for attribute in Attribute.objects.all()]
+    version.ratings_html = render_to_string(
+        "includes/rating_rows.html",
+        {"rating_rows": rows, "methodology_url": reverse("ratings:methodology")},
+    )
+    credits = list(version.credits.select_related("person"))
+    version.credits_html = render_to_string("includes/reviewer_cards.html", {"credits": credits})
+    version.structured_data = json_ld(medical_web_page(version, credits))
+    kinds = set(version.subpages.values_list("kind", flat=True))
+    version.subpage_links = [
+        [kind, label, reverse("therapies:subpage", args=[version.therapy.slug, kind])]
+        for kind, label in SubPage.Kind.choices  # in reading order
+        if kind in kinds
+    ]
 
 
 def _reference_list(rows: list[PageReference]) -> str:
@@ -63,7 +94,7 @@ def rerender_mentioning(term: GlossaryTerm) -> None:
     for form in forms:
         mentions |= Q(body__icontains=form) | Q(ratings__note__icontains=form)
         mentions |= Q(subpages__body__icontains=form)
-    for version in ReviewVersion.objects.filter(mentions).distinct():
+    for version in _current_versions().filter(mentions).distinct():
         render_version(version)
 
 
@@ -74,10 +105,33 @@ def _reference_rows(version, subpage, page: PageContext) -> list[PageReference]:
     ]
 
 
-def reindex_therapy(therapy) -> None:
-    """A therapy's name or alternate names changed: its versions' search documents follow."""
+def _current_versions():
+    """Versions whose stored pages anyone may still see: the live ones and the open drafts."""
+    return ReviewVersion.objects.filter(
+        state__in=[ReviewVersion.State.PUBLISHED, *ReviewVersion.OPEN_STATES]
+    ).select_related("therapy")
+
+
+def rerender_therapy(therapy) -> None:
+    """A therapy's name or alternate names changed: search and stored pages follow."""
     for version in therapy.versions.select_related("therapy"):
         version.index_for_search()
+    for version in _current_versions().filter(therapy=therapy):
+        render_version(version)
+
+
+def rerender_crediting(person: Person) -> None:
+    """A person's card changed: re-render the pages that credit them."""
+    for version in _current_versions().filter(credits__person=person).distinct():
+        render_version(version)
+
+
+def rerender_all() -> int:
+    """Attributes or evidence levels changed: every current page shows them."""
+    versions = list(_current_versions())
+    for version in versions:
+        render_version(version)
+    return len(versions)
 
 
 def render_person(person: Person) -> None:

@@ -2,17 +2,25 @@
 
 Readers choose therapies with ``?therapies=a,b`` or, from the index's checkboxes (no
 JavaScript), ``?therapies=a&therapies=b``; both forms may be mixed.
+
+Built to cost little when the page cache misses: plain values rather than model instances,
+the chosen therapies and their ratings in one query, and the list of therapies one could add
+(every published one) written as ``<option>``s here rather than by a template loop.
 """
 
 import re
 from dataclasses import dataclass, field
+from html import escape as escape_html
 
-from django.db.models import Prefetch
+from django.db.models.functions import Length
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 
-from ratings.models import Attribute, Rating
+from ratings.models import Attribute
+from ratings.scale import scale_html
 
-from .models import ReviewVersion
+from .models import ReviewVersion, Therapy
+from .search import therapy_url_maker
 
 MAX_COMPARED = 4
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what the therapy page's <slug:slug> accepts
@@ -33,14 +41,29 @@ def compare_query(slugs) -> str:
 
 
 @dataclass
+class ComparedTherapy:
+    slug: str
+    name: str
+    category: str
+    url: str
+    # The query string comparing the others without this one.
+    compare_without: str = ""
+    # {attribute id: (score, evidence level code, evidence level label, has a note)}
+    ratings: dict = field(default_factory=dict)
+
+    # The same rule as the model's: "Low-dose naltrexone" reads "low-dose naltrexone".
+    name_in_sentence = property(Therapy.name_in_sentence.fget)
+
+
+@dataclass
 class Comparison:
     requested: list[str]
-    versions: list[ReviewVersion] = field(default_factory=list)
+    therapies: list[ComparedTherapy] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
-    # (attribute, [(version, rating or None), ...]) in attribute order
+    # (attribute, [cell, ...]) in attribute order; a cell is a dict of what the table shows
     rows: list = field(default_factory=list)
-    # (slug, name) of published therapies that could be added
-    addable: list[tuple[str, str]] = field(default_factory=list)
+    # <option>s of the published therapies that could be added
+    addable_options: SafeString = ""
 
     @property
     def too_many(self) -> bool:
@@ -59,38 +82,61 @@ def compare_therapies(query) -> Comparison:
         return comparison
     wanted = [slug for slug in comparison.requested if SLUG.fullmatch(slug)]
     published = ReviewVersion.objects.published()
-    found = {
-        version.therapy.slug: version
-        for version in published.filter(therapy__slug__in=wanted)
-        .select_related("therapy__category")
-        .prefetch_related(
-            Prefetch(
-                "ratings",
-                queryset=Rating.objects.select_related("evidence_level"),
-                to_attr="rating_list",
-            )
+    therapy_url = therapy_url_maker()
+    found = {}
+    # One row per rating of each version asked for (or one without a rating, if it has none).
+    for slug, name, category, attribute_id, score, level_code, level_label, note in (
+        published.filter(therapy__slug__in=wanted)
+        .annotate(note_length=Length("ratings__note_html"))
+        .values_list(
+            "therapy__slug",
+            "therapy__name",
+            "therapy__category__name",
+            "ratings__attribute_id",
+            "ratings__score",
+            "ratings__evidence_level__code",
+            "ratings__evidence_level__label",
+            "note_length",
         )
-    }
-    comparison.versions = [found[slug] for slug in comparison.requested if slug in found]
+    ):
+        if slug not in found:
+            found[slug] = ComparedTherapy(slug, name, category, therapy_url(slug))
+        if attribute_id is not None:
+            found[slug].ratings[attribute_id] = (score, level_code, level_label, bool(note))
+    comparison.therapies = [found[slug] for slug in comparison.requested if slug in found]
     comparison.unknown = [slug for slug in comparison.requested if slug not in found]
-    chosen = [version.therapy.slug for version in comparison.versions]
-    for version in comparison.versions:
-        version.compare_without = compare_query(
-            slug for slug in chosen if slug != version.therapy.slug
-        )
-    if comparison.versions:
-        ratings = {
-            version.pk: {rating.attribute_id: rating for rating in version.rating_list}
-            for version in comparison.versions
-        }
+    chosen = [therapy.slug for therapy in comparison.therapies]
+    for therapy in comparison.therapies:
+        therapy.compare_without = compare_query(slug for slug in chosen if slug != therapy.slug)
+    if comparison.therapies:
         comparison.rows = [
-            (attribute, [(v, ratings[v.pk].get(attribute.pk)) for v in comparison.versions])
-            for attribute in Attribute.objects.all()
+            (attribute, [cell(attribute, therapy) for therapy in comparison.therapies])
+            for attribute in Attribute.objects.values("pk", "code", "label", "short_label")
         ]
-    if len(comparison.versions) < MAX_COMPARED:
-        comparison.addable = list(
+    if len(comparison.therapies) < MAX_COMPARED:
+        addable = (
             published.exclude(therapy__slug__in=chosen)
             .order_by("therapy__name")
             .values_list("therapy__slug", "therapy__name")
         )
+        comparison.addable_options = mark_safe(
+            "".join(
+                f'<option value="{escape_html(slug)}">{escape_html(name)}</option>'
+                for slug, name in addable
+            )
+        )
     return comparison
+
+
+def cell(attribute: dict, therapy: ComparedTherapy) -> dict:
+    """What the table shows of ``therapy``'s rating on ``attribute``."""
+    score, level_code, level_label, has_note = therapy.ratings.get(
+        attribute["pk"], (None, None, None, False)
+    )
+    return {
+        "scale": scale_html(score),
+        "level_code": level_code,
+        "badge": f"{level_label} evidence" if level_code else "",
+        "why_url": f"{therapy.url}#rating-{attribute['code']}" if has_note else "",
+        "therapy": therapy,
+    }

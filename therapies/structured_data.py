@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
 from people.models import Credit
@@ -20,7 +21,7 @@ def json_ld(data: dict) -> SafeString:
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))
 
 
-def medical_web_page(request, version: ReviewVersion, credits) -> dict:
+def medical_web_page(version: ReviewVersion, credits) -> dict:
     """The review page as a schema.org MedicalWebPage. ``credits`` carry their person."""
     therapy = version.therapy
 
@@ -29,7 +30,7 @@ def medical_web_page(request, version: ReviewVersion, credits) -> dict:
             "@type": "Person",
             "name": credit.person.display_name,
             "jobTitle": credit.person.role_title,
-            "url": request.build_absolute_uri(credit.person.get_absolute_url()),
+            "url": settings.SITE_URL + credit.person.get_absolute_url(),
         }
 
     about = {"@type": "MedicalTherapy", "name": therapy.name}
@@ -48,7 +49,7 @@ def medical_web_page(request, version: ReviewVersion, credits) -> dict:
         "@type": "MedicalWebPage",
         "name": therapy.name,
         "description": version.summary,
-        "url": request.build_absolute_uri(therapy.get_absolute_url()),
+        "url": settings.SITE_URL + therapy.get_absolute_url(),
         "about": about,
         **{key: value for key, value in optional.items() if value},
     }

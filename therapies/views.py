@@ -1,55 +1,92 @@
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
-from people.models import Credit
-from ratings.models import Attribute, Rating
+from ratings.models import Attribute
 
 from .models import CancerType, GlossaryTerm, ReviewVersion, SubPage
-from .search import TherapySearchForm
+from .search import TherapySearchForm, result_row, therapy_url_maker
 from .side_by_side import MAX_COMPARED, compare_therapies
-from .structured_data import json_ld, medical_web_page
 
 
 class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        recent = (
+        recent = list(
             ReviewVersion.objects.published()
-            .select_related("therapy")
-            .order_by("-last_updated", "therapy__name")[:6]
+            .order_by("-last_updated", "therapy__name")
+            .values("therapy__name", "therapy__slug", "summary", "last_updated")[:6]
         )
+        therapy_url = therapy_url_maker()
+        for version in recent:
+            version["url"] = therapy_url(version["therapy__slug"])
         return super().get_context_data(
             recent_versions=recent,
-            cancer_types=CancerType.objects.with_published_reviews(),
-            goals=Attribute.objects.filter(is_evidence_based=True),
+            cancer_types=CancerType.objects.with_published_reviews().values(
+                "slug", "name", "review_count"
+            ),
+            goals=Attribute.objects.filter(is_evidence_based=True).values(
+                "code", "label", "rated_on"
+            ),
             **kwargs,
         )
 
 
-class TherapyListView(ListView):
+class TherapyListView(TemplateView):
     """The A to Z index, with search and filters from the query string."""
 
     template_name = "therapies/therapy_list.html"
-    context_object_name = "versions"
-    paginate_by = 30
+    page_size = 20
 
     def get_queryset(self):
         self.form = TherapySearchForm(self.request.GET)
-        return self.form.filter(
-            ReviewVersion.objects.published().select_related("therapy__category")
-        )
-
-    def paginate_queryset(self, queryset, page_size):
-        # A page number out of range or not a number shows the nearest page, not a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
+        return self.form.filter(ReviewVersion.objects.published())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(form=self.form, **kwargs)
+        page = results_page(self.get_queryset(), self.request.GET.get("page"), self.page_size)
+        therapy_url = therapy_url_maker()
+        page.object_list = [result_row(values, therapy_url) for values in page.object_list]
+        return super().get_context_data(
+            form=self.form,
+            versions=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.paginator.num_pages > 1,
+            **kwargs,
+        )
+
+
+# Beyond any real page, and small enough for the database's OFFSET.
+MAX_PAGE_NUMBER = 10**9
+
+
+def results_page(results, number, page_size: int) -> Page:
+    """The page ``number`` of ``results``: one query when the rows carry the ``total``
+    (``TherapySearchForm.filter``), and a count besides when they do not.
+
+    A page number that is not a number shows the first page and one out of range the last,
+    as ``Paginator.get_page`` does; only then are further queries needed to find the last page.
+    """
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    rows = []
+    if 1 <= number <= MAX_PAGE_NUMBER:
+        rows = list(results[(number - 1) * page_size : number * page_size])
+    if not rows and number == 1:
+        total = 0
+    elif rows:
+        total = rows[0]["total"] if "total" in rows[0] else results.count()
+    else:
+        total = results.count()
+        number = max(1, -(-total // page_size))
+        rows = list(results[(number - 1) * page_size : number * page_size])
+    # The count is known, so the paginator counts a range instead of querying.
+    return Page(rows, number, Paginator(range(total), page_size))
 
 
 class CompareView(TemplateView):
@@ -60,46 +97,29 @@ class CompareView(TemplateView):
         return super().get_context_data(comparison=comparison, max_compared=MAX_COMPARED, **kwargs)
 
 
-def page_context(
-    version: ReviewVersion, subpage: SubPage | None = None, subpages: list | None = None
-) -> dict:
+def page_context(version: ReviewVersion, subpage: SubPage | None = None) -> dict:
     """What every page of a review shows: the therapy, its sub-page links, its references."""
-    if subpages is None:  # the links need only kind and title, not the pages' text
-        subpages = SubPage.objects.filter(version=version).only("kind", "title", "version")
     return {
         "therapy": version.therapy,
         "version": version,
-        "subpages": sorted(subpages, key=lambda page: SubPage.Kind.values.index(page.kind)),
         "references_html": (subpage or version).references_html,
     }
 
 
-def review_context(request, version: ReviewVersion) -> dict:
-    """The main review page of ``version``; the admin's preview renders the same."""
-    ratings = {
-        r.attribute_id: r
-        for r in Rating.objects.filter(version=version).select_related("evidence_level")
-    }
-    rows = [(attribute, ratings.get(attribute.pk)) for attribute in Attribute.objects.all()]
-    credits = Credit.objects.filter(version=version).select_related("person")
-    return {
-        "rating_rows": rows,
-        "credits": credits,
-        "structured_data": json_ld(medical_web_page(request, version, credits)),
-        **page_context(version),
-    }
+def review_context(version: ReviewVersion) -> dict:
+    """The main review page of ``version``; the admin's preview renders the same.
+
+    Ratings, reviewer cards and JSON-LD were rendered when the version was saved.
+    """
+    return page_context(version)
 
 
 def subpage_context(version: ReviewVersion, kind: str) -> dict:
     if kind not in SubPage.Kind.values:
         raise Http404("No such page")
-    subpages = list(SubPage.objects.filter(version=version))
-    subpage = next((page for page in subpages if page.kind == kind), None)
-    if subpage is None:
-        raise Http404("This review has no such page")
-    for page in subpages:
-        page.version = version  # already loaded; spares a query for the heading
-    return {"subpage": subpage, **page_context(version, subpage, subpages)}
+    subpage = get_object_or_404(SubPage, version=version, kind=kind)
+    subpage.version = version  # already loaded; spares a query for the heading
+    return {"subpage": subpage, **page_context(version, subpage)}
 
 
 class PublishedVersionMixin:
@@ -107,10 +127,7 @@ class PublishedVersionMixin:
 
     def get_version(self) -> ReviewVersion:
         return get_object_or_404(
-            ReviewVersion.objects.published().select_related(
-                "therapy__category", "approved_by__person"
-            ),
-            therapy__slug=self.kwargs["slug"],
+            ReviewVersion.objects.published().for_page(), therapy__slug=self.kwargs["slug"]
         )
 
 
@@ -118,7 +135,7 @@ class TherapyDetailView(PublishedVersionMixin, TemplateView):
     template_name = "therapies/therapy_detail.html"
 
     def get_context_data(self, **kwargs):
-        context = review_context(self.request, self.get_version())
+        context = review_context(self.get_version())
         return super().get_context_data(**context, **kwargs)
 
 

@@ -23,7 +23,7 @@ def compare(client, therapies):
 
 
 def compared(response) -> list[str]:
-    return [version.therapy.name for version in response.context["comparison"].versions]
+    return [therapy.name for therapy in response.context["comparison"].therapies]
 
 
 def therapies(count: int) -> list[str]:
@@ -162,7 +162,7 @@ def test_compare_query_count_does_not_grow_with_content(
                 score=n % 6,
                 evidence_level=evidence_level("modest") if attribute.is_evidence_based else None,
             )
-    # versions, their ratings, the attributes, and (below four) therapies one could add
-    with django_assert_num_queries(4 if chosen < 4 else 3):
+    # versions with their ratings, the attributes, and (below four) therapies one could add
+    with django_assert_num_queries(3 if chosen < 4 else 2):
         response = compare(client, ",".join(slugs[:chosen]))
     assert len(compared(response)) == chosen

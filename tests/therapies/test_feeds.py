@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from people.models import Credit
@@ -19,6 +20,7 @@ from tests.factories import (
 from tests.test_urls import public_urls
 from tests.therapies.test_views import build_review
 from therapies.models import ReviewVersion
+from therapies.services import render_version
 
 pytestmark = pytest.mark.django_db
 
@@ -145,18 +147,19 @@ def test_review_page_describes_itself_as_a_medical_web_page(client):
         version=version, role=Credit.Role.LEAD_RESEARCHER, person__name="Lee Lead"
     ).person
     CreditFactory(version=version, role=Credit.Role.EXPERT_REVIEWER, person__name="Eve Expert")
+    render_version(version)  # as saving the credits in the admin does
     data = json_ld(client.get(version.therapy.get_absolute_url()).content.decode())
 
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "MedicalWebPage"
     assert data["name"] == "Low-dose naltrexone"
     assert data["description"] == version.summary
-    assert data["url"] == "http://testserver" + version.therapy.get_absolute_url()
+    assert data["url"] == settings.SITE_URL + version.therapy.get_absolute_url()
     assert data["about"] == {"@type": "MedicalTherapy", "name": "Low-dose naltrexone"}
     assert data["lastReviewed"] == "2021-09-01"
     assert data["dateModified"] == "2023-12-12"
     assert [p["name"] for p in data["author"]] == [lead.display_name]
-    assert data["author"][0]["url"] == "http://testserver" + lead.get_absolute_url()
+    assert data["author"][0]["url"] == settings.SITE_URL + lead.get_absolute_url()
     reviewers = [p["name"] for p in data["reviewedBy"]]
     assert len(reviewers) == 3
     assert "Eve Expert, MS" in reviewers
@@ -166,6 +169,7 @@ def test_review_page_describes_itself_as_a_medical_web_page(client):
 def test_json_ld_survives_a_therapy_name_that_tries_to_end_the_script(client):
     name = '</script><script>alert("x")</script><!--'
     version = PublishedVersionFactory(therapy__name=name, therapy__alternate_names="A & B")
+    render_version(version)
     html = client.get(version.therapy.get_absolute_url()).content.decode()
 
     assert '<script>alert("x")' not in html

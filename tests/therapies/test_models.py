@@ -12,7 +12,7 @@ from tests.factories import (
     VersionFactory,
 )
 from therapies.models import Reference, ReviewVersion
-from therapies.services import reindex_therapy
+from therapies.services import rerender_therapy
 
 pytestmark = pytest.mark.django_db
 
@@ -106,5 +106,5 @@ def test_search_document_follows_edits_and_renames():
     therapy = version.therapy
     therapy.alternate_names = "Zingiber officinale"
     therapy.save()
-    reindex_therapy(therapy)
+    rerender_therapy(therapy)
     assert list(ReviewVersion.objects.search("zingiber")) == [version]

@@ -23,7 +23,7 @@ def index(client, **params):
 
 
 def names(response) -> list[str]:
-    return [version.therapy.name for version in response.context["versions"]]
+    return [row["name"] for row in response.context["versions"]]
 
 
 def rate(version, code, score):
@@ -219,11 +219,11 @@ def test_pagination_links_keep_the_search_and_filters(client):
     for n in range(32):
         PublishedVersionFactory(therapy__name=f"Tea {n:02}", therapy__category=category)
     response = index(client, q="tea", category="supplements")
-    assert len(names(response)) == 30
+    assert len(names(response)) == 20
     html = response.content.decode()
     assert "Page 1 of 2" in html
     assert 'href="?q=tea&amp;category=supplements&amp;page=2"' in html
-    assert len(names(index(client, q="tea", category="supplements", page="2"))) == 2
+    assert len(names(index(client, q="tea", category="supplements", page="2"))) == 12
 
 
 def test_results_can_be_picked_for_comparison_without_javascript(client):
@@ -259,13 +259,13 @@ def build_catalogue(size: int):
 @pytest.mark.parametrize(
     ("params", "queries"),
     [
-        # categories, cancer types and attributes for the form; the count; the page
-        ({}, 5),
-        ({"q": "sleep"}, 5),
-        ({"q": "therapy", "category": "supplements", "cancer": "brain"}, 5),
-        # ...and the chosen ratings shown with the results
-        ({"attribute": "side_effects", "min": "1", "sort": "rating"}, 6),
-        ({"q": "sleep", "attribute": "safety"}, 6),
+        # categories, cancer types and attributes for the form; the page and its total
+        # (with the chosen rating, when there is one, joined to each result)
+        ({}, 2),
+        ({"q": "sleep"}, 2),
+        ({"q": "therapy", "category": "supplements", "cancer": "brain"}, 2),
+        ({"attribute": "side_effects", "min": "1", "sort": "rating"}, 2),
+        ({"q": "sleep", "attribute": "safety"}, 2),
     ],
     ids=["index", "search", "search-filtered", "rating-filter", "search-rating"],
 )

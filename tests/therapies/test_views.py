@@ -15,7 +15,13 @@ from tests.factories import (
     evidence_level,
 )
 from therapies.models import GlossaryTerm
-from therapies.services import render_version, rerender_citing, rerender_mentioning
+from therapies.services import (
+    render_version,
+    rerender_all,
+    rerender_citing,
+    rerender_crediting,
+    rerender_mentioning,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +146,7 @@ def test_therapy_page_query_count_does_not_grow_with_content(
 ):
     references, reviewers = size
     version = build_review(reference_count=references, reviewer_count=reviewers)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(1):  # the version with its therapy; the rest is stored
         response = client.get(version.therapy.get_absolute_url())
     assert response.content.decode().count('<li id="ref-') == references
 
@@ -190,3 +196,18 @@ def test_a_changed_glossary_definition_shows_on_the_pages_using_it(client):
     rerender_mentioning(term)
     html = client.get(version.therapy.get_absolute_url()).content.decode()
     assert "A careful report on one patient." in html
+
+
+def test_a_renamed_attribute_and_a_changed_profile_show_on_every_page(client):
+    version = build_review()
+    attribute = Attribute.objects.get(code="safety")
+    attribute.label = "Safety and side effects"
+    attribute.save()
+    rerender_all()
+    credit = version.credits.first()
+    credit.person.name = "Renamed Person"
+    credit.person.save()
+    rerender_crediting(credit.person)
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert "Safety and side effects" in html
+    assert "Renamed Person" in html
