@@ -22,17 +22,21 @@ def _empty_page_cache():
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty every table when they end, the rows migrations loaded
-    included: put the rating attributes and evidence levels back before each of them."""
+    included: put the rating attributes, evidence levels and role groups back before each."""
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction"))
     transactional |= bool({"transactional_db", "live_server"} & set(request.fixturenames))
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group, Permission
+
     from ratings.defaults import seed
     from ratings.models import Attribute, EvidenceLevel
+    from therapies.roles import sync_roles
 
     seed(Attribute, EvidenceLevel)
+    sync_roles(Group, Permission)
 
 
 @pytest.fixture

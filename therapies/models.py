@@ -182,9 +182,12 @@ class ReviewVersionQuerySet(models.QuerySet):
             TrigramWordSimilarity(text, "therapy__name"),
             TrigramWordSimilarity(text, "therapy__alternate_names"),
         )
+        # The full-text match as a subquery reads the GIN index; written as one side of the
+        # OR below, it would make the database test every version's document.
+        matches = self.model.objects.filter(search_document=query).values("pk")
         return (
             self.alias(document=document, name_similarity=name_similarity)
-            .filter(Q(document=query) | Q(name_similarity__gt=NAME_SIMILARITY_THRESHOLD))
+            .filter(Q(pk__in=matches) | Q(name_similarity__gt=NAME_SIMILARITY_THRESHOLD))
             .annotate(
                 relevance=SearchRank(models.F("document"), query) + models.F("name_similarity"),
                 headline=SearchHeadline(

@@ -265,21 +265,42 @@ def therapy_url_maker():
     return lambda slug: f"{before}{slug}{after}"
 
 
-def result_row(values: dict, therapy_url) -> dict:
-    """What the index shows of one result of ``TherapySearchForm.filter``; ``therapy_url``
-    comes from ``therapy_url_maker``."""
+def result_row(values: dict, therapy_url, rating_label: str, methodology_url: str) -> dict:
+    """One result of ``TherapySearchForm.filter`` as the index lists it: its ``name`` and its
+    ``html``, the list item.
+
+    The item is written here rather than in the template, which would look up and escape a
+    dozen values a row; every value is escaped as the template would. ``therapy_url`` comes
+    from ``therapy_url_maker``; ``rating_label`` is the chosen attribute's, when the chosen
+    rating is shown beside each result.
+    """
+    name = escape_html(values["therapy__name"])
+    slug = escape_html(values["therapy__slug"])
+    url = escape_html(therapy_url(values["therapy__slug"]))
+    meta = escape_html(values["therapy__category__name"])
+    if values["therapy__alternate_names"]:
+        meta += f" · Also called {escape_html(values['therapy__alternate_names'])}"
     headline = values.get("headline")
-    row = {
-        "name": values["therapy__name"],
-        "slug": values["therapy__slug"],
-        "url": therapy_url(values["therapy__slug"]),
-        "category": values["therapy__category__name"],
-        "alternate_names": values["therapy__alternate_names"],
-        "text": highlighted(headline) if headline else values["summary"],
-    }
-    if "chosen__score" in values:
-        row["scale"] = scale_html(values["chosen__score"])
-        row["level_code"] = values["chosen__evidence_level__code"]
-        if row["level_code"]:
-            row["level_badge"] = f"{values['chosen__evidence_level__label']} evidence"
-    return row
+    text = highlighted(headline) if headline else escape_html(values["summary"])
+    rating = ""
+    if rating_label:
+        level = values["chosen__evidence_level__code"]
+        badge = ""
+        if level:
+            badge = (
+                f' <a class="badge" href="{escape_html(methodology_url)}#level-'
+                f'{escape_html(level)}">'
+                f"{escape_html(values['chosen__evidence_level__label'])} evidence</a>"
+            )
+        rating = (
+            f'\n  <p class="result-rating"><span class="result-rating-label">'
+            f"{escape_html(rating_label)}:</span> "
+            f'<span class="rating-value">{scale_html(values["chosen__score"])}</span>{badge}</p>'
+        )
+    html = (
+        f'<li>\n  <h2><a href="{url}">{name}</a></h2>'
+        f'\n  <p class="meta">{meta}</p>\n  <p>{text}</p>{rating}'
+        f'\n  <label class="compare-check"><input type="checkbox" name="therapies" '
+        f'value="{slug}"> Compare<span class="visually-hidden"> {name}</span></label>\n</li>'
+    )
+    return {"name": values["therapy__name"], "html": mark_safe(html)}

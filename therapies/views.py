@@ -48,7 +48,12 @@ class TherapyListView(TemplateView):
     def get_context_data(self, **kwargs):
         page = results_page(self.get_queryset(), self.request.GET.get("page"), self.page_size)
         therapy_url = therapy_url_maker()
-        page.object_list = [result_row(values, therapy_url) for values in page.object_list]
+        rating_label = self.form.attribute_label
+        methodology_url = reverse("ratings:methodology")
+        page.object_list = [
+            result_row(values, therapy_url, rating_label, methodology_url)
+            for values in page.object_list
+        ]
         return super().get_context_data(
             form=self.form,
             versions=page.object_list,

@@ -36,16 +36,3 @@ def browser_type_launch_args(browser_type_launch_args):
 def screenshot_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """Transactional tests empty the tables, including what migrations loaded: put it back."""
-    from django.contrib.auth.models import Group, Permission
-
-    from ratings.defaults import seed
-    from ratings.models import Attribute, EvidenceLevel
-    from therapies.roles import sync_roles
-
-    seed(Attribute, EvidenceLevel)
-    sync_roles(Group, Permission)

@@ -3,21 +3,16 @@
 import threading
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import connection
 
-from ratings.defaults import seed
-from ratings.models import Attribute, EvidenceLevel
 from tests.factories import PublishedVersionFactory, UserFactory
 from therapies.models import ReviewVersion
-from therapies.roles import sync_roles
 from therapies.workflow import WorkflowError, start_draft, transition
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_consultants_acting_at_once_one_wins_the_other_is_told():
-    seed(Attribute, EvidenceLevel)
-    sync_roles(Group, Permission)
     author = UserFactory(username="author")
     author.groups.add(Group.objects.get(name="Researcher"))
     draft = start_draft(PublishedVersionFactory().therapy, author)
