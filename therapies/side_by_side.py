@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field
 from html import escape as escape_html
 
+from django.db import connections
 from django.db.models.functions import Length
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
@@ -60,7 +62,7 @@ class Comparison:
     requested: list[str]
     therapies: list[ComparedTherapy] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
-    # (attribute, [cell, ...]) in attribute order; a cell is a dict of what the table shows
+    # (attribute, [the markup in each therapy's cell, ...]) in attribute order
     rows: list = field(default_factory=list)
     # <option>s of the published therapies that could be added
     addable_options: SafeString = ""
@@ -109,8 +111,12 @@ def compare_therapies(query) -> Comparison:
     for therapy in comparison.therapies:
         therapy.compare_without = compare_query(slug for slug in chosen if slug != therapy.slug)
     if comparison.therapies:
+        methodology_url = reverse("ratings:methodology")
         comparison.rows = [
-            (attribute, [cell(attribute, therapy) for therapy in comparison.therapies])
+            (
+                attribute,
+                [cell(attribute, therapy, methodology_url) for therapy in comparison.therapies],
+            )
             for attribute in Attribute.objects.values("pk", "code", "label", "short_label")
         ]
     if len(comparison.therapies) < MAX_COMPARED:
@@ -119,24 +125,62 @@ def compare_therapies(query) -> Comparison:
             .order_by("therapy__name")
             .values_list("therapy__slug", "therapy__name")
         )
-        comparison.addable_options = mark_safe(
-            "".join(
-                f'<option value="{escape_html(slug)}">{escape_html(name)}</option>'
-                for slug, name in addable
-            )
-        )
+        comparison.addable_options = options_html(addable)
     return comparison
 
 
-def cell(attribute: dict, therapy: ComparedTherapy) -> dict:
-    """What the table shows of ``therapy``'s rating on ``attribute``."""
+def cell(attribute: dict, therapy: ComparedTherapy, methodology_url: str) -> SafeString:
+    """What the table's cell shows of ``therapy``'s rating on ``attribute``, as markup.
+
+    Written here rather than in the template, which would look up and escape each value of
+    every cell; every value is escaped as the template would.
+    """
     score, level_code, level_label, has_note = therapy.ratings.get(
         attribute["pk"], (None, None, None, False)
     )
-    return {
-        "scale": scale_html(score),
-        "level_code": level_code,
-        "badge": f"{level_label} evidence" if level_code else "",
-        "why_url": f"{therapy.url}#rating-{attribute['code']}" if has_note else "",
-        "therapy": therapy,
-    }
+    html = f'\n  <div class="rating-value">{scale_html(score)}</div>'
+    if level_code:
+        html += (
+            f'\n  <a class="badge" href="{escape_html(methodology_url)}#level-'
+            f'{escape_html(level_code)}">{escape_html(level_label)} evidence</a>'
+        )
+    if has_note:
+        why = f"{attribute['label'].lower()} for {therapy.name_in_sentence}"
+        html += (
+            f'\n  <a class="why" href="{escape_html(therapy.url)}#rating-'
+            f'{escape_html(attribute["code"])}">Why this rating<span class="visually-hidden">: '
+            f"{escape_html(why)}</span></a>"
+        )
+    return mark_safe(html + "\n")
+
+
+# What django.utils.html.escape replaces, in the same order ("&" first).
+HTML_ESCAPES = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")]
+
+
+def sql_escape_html(column: str) -> str:
+    """SQL that escapes the text in ``column`` as ``django.utils.html.escape`` does."""
+    for char, entity in HTML_ESCAPES:
+        literal = char.replace("'", "''")  # a quote is doubled in an SQL string
+        column = f"replace({column}, '{literal}', '{entity}')"
+    return column
+
+
+def options_html(choices) -> SafeString:
+    """``<option>``s for a ``values_list(value, label)`` queryset, in label order, every value
+    and label escaped.
+
+    There may be a thousand, so the database writes them into one string: building them
+    from a thousand rows costs more in Python than the rest of the page.
+    """
+    sql, params = choices.query.sql_with_params()
+    option = (
+        f"""'<option value="' || {sql_escape_html("value")} || '">' || """
+        f"""{sql_escape_html("label")} || '</option>'"""
+    )
+    with connections[choices.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT string_agg({option}, '' ORDER BY label) FROM ({sql}) AS choices(value, label)",
+            params,
+        )
+        return mark_safe(cursor.fetchone()[0] or "")

@@ -259,9 +259,9 @@ def build_catalogue(size: int):
 @pytest.mark.parametrize(
     ("params", "queries"),
     [
-        # categories, cancer types and attributes for the form; the page and its total
-        # (with the chosen rating, when there is one, joined to each result)
-        ({}, 2),
+        # categories, cancer types and attributes for the form; the page, with its total
+        # (and the chosen rating, when there is one) on each result; in name order a count
+        ({}, 3),
         ({"q": "sleep"}, 2),
         ({"q": "therapy", "category": "supplements", "cancer": "brain"}, 2),
         ({"attribute": "side_effects", "min": "1", "sort": "rating"}, 2),
