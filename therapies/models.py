@@ -28,10 +28,6 @@ from simple_history.models import HistoricalRecords
 
 from .markdown import validate_markdown, validate_references_and_terms
 
-# Search: a name this close to the query matches even when misspelt ("naltrexon"). Misspelt
-# names score 0.6 or more in pg_trgm's word_similarity; unrelated ones sharing a few letters
-# ("meditaton" and "medicinal mushrooms") up to about 0.4.
-NAME_SIMILARITY_THRESHOLD = 0.5
 # ts_headline marks matches with these; the summary is then escaped and they become <mark>.
 SEARCH_MARK_START = "qqmarkstartqq"
 SEARCH_MARK_STOP = "qqmarkstopqq"
@@ -102,6 +98,15 @@ class Therapy(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "therapies"
+        indexes = [
+            # Trigram indexes serve the misspelling-tolerant name match of a search.
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="therapy_name_trigrams"),
+            GinIndex(
+                fields=["alternate_names"],
+                opclasses=["gin_trgm_ops"],
+                name="therapy_altname_trigrams",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -117,15 +122,27 @@ class Therapy(models.Model):
         return self.name
 
 
+# The columns a public review page reads: the stored HTML, dates, and who approved it.
+PAGE_FIELDS = [
+    "therapy", "number", "state", "summary", "body_html", "references_html", "ratings_html",
+    "credits_html", "structured_data", "subpage_links", "last_updated", "literature_reviewed",
+    "approved_at", "published_at", "therapy__name", "therapy__slug", "therapy__alternate_names",
+    "therapy__is_sample", "therapy__review_interval_months", "therapy__category__name",
+    "therapy__category__slug", "approved_by__username", "approved_by__first_name",
+    "approved_by__last_name", "approved_by__person__name", "approved_by__person__slug",
+    "approved_by__person__credentials",
+]  # fmt: skip
+
+
 class ReviewVersionQuerySet(models.QuerySet):
     def published(self):
         """The only versions the public may ever see."""
         return self.filter(state=ReviewVersion.State.PUBLISHED)
 
     def for_page(self):
-        """What a review page shows, in one query: not the Markdown sources or search words."""
-        return self.select_related("therapy__category", "approved_by__person").defer(
-            "body", "search_document", "change_summary", "approved_fingerprint"
+        """What a review page shows, in one query, and nothing else (no Markdown sources)."""
+        return self.select_related("therapy__category", "approved_by__person").only(
+            *PAGE_FIELDS
         )
 
     def public_history(self):
@@ -189,9 +206,18 @@ class ReviewVersionQuerySet(models.QuerySet):
             "WHERE search_document @@ websearch_to_tsquery('english', %s)",
             [text],
         )
+        # A name this close matches even when misspelt ("naltrexon"): "<%" is pg_trgm's word
+        # similarity above its threshold (0.6 by default; misspelt names score 0.6 or more,
+        # unrelated ones sharing a few letters up to about 0.4), and it reads the trigram
+        # indexes on the two name columns, where the function would scan every therapy.
+        similar_names = models.expressions.RawSQL(
+            f'SELECT id FROM "{Therapy._meta.db_table}" '
+            "WHERE %s <%% name OR %s <%% alternate_names",
+            [text, text],
+        )
         return (
             self.alias(name_similarity=name_similarity)
-            .filter(Q(pk__in=matches) | Q(name_similarity__gt=NAME_SIMILARITY_THRESHOLD))
+            .filter(Q(pk__in=matches) | Q(therapy_id__in=similar_names))
             .annotate(
                 relevance=SearchRank(models.F("search_document"), query)
                 + models.F("name_similarity"),
