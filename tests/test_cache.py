@@ -162,9 +162,16 @@ def test_the_cache_is_shared_between_processes_never_per_process():
 
 
 def test_database_connections_time_out_without_overriding_the_url():
-    options = "s.DATABASES['default']['OPTIONS']"
-    assert settings_value(options) == "{'connect_timeout': 3}"
+    options = "s.DATABASES['default']['OPTIONS']['connect_timeout']"
+    assert settings_value(options) == "3"
     url = "postgres://u@db/x?connect_timeout=10&sslmode=require"
-    assert settings_value(options, DATABASE_URL=url) == (
-        "{'connect_timeout': '10', 'sslmode': 'require'}"
+    assert settings_value(options, DATABASE_URL=url) == "10"
+    assert settings_value("s.DATABASES['default']['OPTIONS']['sslmode']", DATABASE_URL=url) == (
+        "require"
     )
+
+
+def test_prepared_statements_are_on_unless_switched_off():
+    options = "sorted(s.DATABASES['default']['OPTIONS'].items())"
+    assert "('prepare_threshold', 2), ('server_side_binding', True)" in settings_value(options)
+    assert "server_side_binding" not in settings_value(options, DATABASE_PREPARED_STATEMENTS="0")

@@ -114,6 +114,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Fail fast when the server is unreachable, so pages answer 503 within seconds, not hang.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+# Public pages run the same few queries over and over: let PostgreSQL plan each once per
+# connection (server-side binding, prepared after two runs). Behind a transaction-pooling
+# PgBouncer, set DATABASE_PREPARED_STATEMENTS=0.
+if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
 if os.environ.get("DATABASE_REPLICA_URL"):
     # Reads go to the replica; writes, the admin and everything in a transaction stay on the
     # primary (cancerchoices.db_router).
