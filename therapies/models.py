@@ -141,9 +141,7 @@ class ReviewVersionQuerySet(models.QuerySet):
 
     def for_page(self):
         """What a review page shows, in one query, and nothing else (no Markdown sources)."""
-        return self.select_related("therapy__category", "approved_by__person").only(
-            *PAGE_FIELDS
-        )
+        return self.select_related("therapy__category", "approved_by__person").only(*PAGE_FIELDS)
 
     def public_history(self):
         """Versions that were once public, for the 'what changed' list and feeds."""

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 from html import escape as escape_html
 
-from django.db import connections
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,6 +24,7 @@ from .models import ReviewVersion, Therapy
 from .search import therapy_url_maker
 
 MAX_COMPARED = 4
+MAX_NAME_LENGTH = 200
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what the therapy page's <slug:slug> accepts
 
 
@@ -64,8 +64,8 @@ class Comparison:
     unknown: list[str] = field(default_factory=list)
     # (attribute, [the markup in each therapy's cell, ...]) in attribute order
     rows: list = field(default_factory=list)
-    # <option>s of the published therapies that could be added
-    addable_options: SafeString = ""
+    # A name the reader typed to add, that matched no published therapy
+    not_found: str = ""
 
     @property
     def too_many(self) -> bool:
@@ -119,14 +119,21 @@ def compare_therapies(query) -> Comparison:
             )
             for attribute in Attribute.objects.values("pk", "code", "label", "short_label")
         ]
-    if len(comparison.therapies) < MAX_COMPARED:
-        addable = (
-            published.exclude(therapy__slug__in=chosen)
-            .order_by("therapy__name")
-            .values_list("therapy__slug", "therapy__name")
-        )
-        comparison.addable_options = options_html(addable)
     return comparison
+
+
+def best_match(name: str) -> str | None:
+    """The slug of the published therapy a reader most likely meant by ``name``."""
+    name = name.replace("\x00", "").strip()[:MAX_NAME_LENGTH]
+    if not name:
+        return None
+    return (
+        ReviewVersion.objects.published()
+        .search(name)
+        .order_by("-relevance", "therapy__name")
+        .values_list("therapy__slug", flat=True)
+        .first()
+    )
 
 
 def cell(attribute: dict, therapy: ComparedTherapy, methodology_url: str) -> SafeString:
@@ -152,35 +159,3 @@ def cell(attribute: dict, therapy: ComparedTherapy, methodology_url: str) -> Saf
             f"{escape_html(why)}</span></a>"
         )
     return mark_safe(html + "\n")
-
-
-# What django.utils.html.escape replaces, in the same order ("&" first).
-HTML_ESCAPES = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")]
-
-
-def sql_escape_html(column: str) -> str:
-    """SQL that escapes the text in ``column`` as ``django.utils.html.escape`` does."""
-    for char, entity in HTML_ESCAPES:
-        literal = char.replace("'", "''")  # a quote is doubled in an SQL string
-        column = f"replace({column}, '{literal}', '{entity}')"
-    return column
-
-
-def options_html(choices) -> SafeString:
-    """``<option>``s for a ``values_list(value, label)`` queryset, in label order, every value
-    and label escaped.
-
-    There may be a thousand, so the database writes them into one string: building them
-    from a thousand rows costs more in Python than the rest of the page.
-    """
-    sql, params = choices.query.sql_with_params()
-    option = (
-        f"""'<option value="' || {sql_escape_html("value")} || '">' || """
-        f"""{sql_escape_html("label")} || '</option>'"""
-    )
-    with connections[choices.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT string_agg({option}, '' ORDER BY label) FROM ({sql}) AS choices(value, label)",
-            params,
-        )
-        return mark_safe(cursor.fetchone()[0] or "")

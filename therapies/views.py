@@ -1,6 +1,6 @@
 from django.core.paginator import Page, Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
@@ -8,7 +8,14 @@ from ratings.models import Attribute
 
 from .models import CancerType, GlossaryTerm, ReviewVersion, SubPage
 from .search import TherapySearchForm, result_row, therapy_url_maker
-from .side_by_side import MAX_COMPARED, compare_therapies
+from .side_by_side import (
+    MAX_COMPARED,
+    MAX_NAME_LENGTH,
+    best_match,
+    compare_query,
+    compare_therapies,
+    requested_slugs,
+)
 
 
 class HomeView(TemplateView):
@@ -97,8 +104,18 @@ def results_page(results, number, page_size: int) -> Page:
 class CompareView(TemplateView):
     template_name = "therapies/compare.html"
 
+    def get(self, request, *args, **kwargs):
+        # "Add a therapy" names one; the comparison's address then lists it like the others.
+        if request.GET.get("add", "").strip():
+            slug = best_match(request.GET["add"])
+            if slug:
+                slugs = [s for s in requested_slugs(request.GET) if s != slug] + [slug]
+                return redirect(f"{reverse('therapies:compare')}?{compare_query(slugs)}")
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         comparison = compare_therapies(self.request.GET)
+        comparison.not_found = self.request.GET.get("add", "").strip()[:MAX_NAME_LENGTH]
         return super().get_context_data(comparison=comparison, max_compared=MAX_COMPARED, **kwargs)
 
 

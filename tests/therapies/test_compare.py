@@ -58,10 +58,9 @@ def test_one_therapy_shows_its_ratings_and_suggests_adding_more(client):
     assert "Preliminary evidence" in html
     assert 'href="/therapies/ldn/#rating-treatment_outcomes"' in html
     assert "#rating-safety" not in html  # no note, nothing to link to
-    # ... and a form to add one more, offering the others
-    assert '<option value="' in html
-    assert ">Melatonin</option>" in html
-    assert ">Low-dose naltrexone</option>" not in html
+    # ... and a form to add one more by name
+    assert 'name="add"' in html
+    assert '<input type="hidden" name="therapies" value="ldn">' in html
 
 
 @pytest.mark.parametrize(
@@ -162,7 +161,29 @@ def test_compare_query_count_does_not_grow_with_content(
                 score=n % 6,
                 evidence_level=evidence_level("modest") if attribute.is_evidence_based else None,
             )
-    # versions with their ratings, the attributes, and (below four) therapies one could add
-    with django_assert_num_queries(3 if chosen < 4 else 2):
+    # the versions with their ratings, and the attributes
+    with django_assert_num_queries(2):
         response = compare(client, ",".join(slugs[:chosen]))
     assert len(compared(response)) == chosen
+
+
+def test_a_therapy_is_added_by_its_name_even_misspelt(client):
+    slugs = therapies(2)
+    PublishedVersionFactory(therapy__name="Melatonin", therapy__slug="melatonin")
+    response = client.get(
+        reverse("therapies:compare"), {"therapies": slugs[0], "add": "melatonine"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("therapies:compare") + f"?therapies={slugs[0]}%2Cmelatonin"
+
+
+def test_a_name_that_matches_nothing_is_said_plainly(client):
+    slugs = therapies(1)
+    response = client.get(
+        reverse("therapies:compare"), {"therapies": slugs[0], "add": "unicorn tears\x00"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "We found no therapy called" in html
+    assert "unicorn tears" in html
+    assert response.context["comparison"].therapies[0].slug == slugs[0]
