@@ -196,26 +196,24 @@ class ReviewVersionQuerySet(models.QuerySet):
             TrigramWordSimilarity(text, "therapy__name"),
             TrigramWordSimilarity(text, "therapy__alternate_names"),
         )
-        # The full-text match as a subquery reads the GIN index; written as one side of the
-        # OR below, it would make the database test every version's document. (Raw SQL, as
-        # the index is read on every search: it costs a fraction of a queryset to build.)
+        # Full-text matches and names a small misspelling away, as one list of ids that the
+        # indexes produce: the search document's GIN index, and the trigram indexes on the
+        # two name columns ("<%" is pg_trgm's word similarity above its threshold, 0.6 by
+        # default: misspelt names score 0.6 or more, unrelated ones sharing a few letters up
+        # to about 0.4). One IN list lets the database fetch just those versions; raw SQL, as
+        # it runs on every search and costs a fraction of a queryset to build.
+        version_table = self.model._meta.db_table
+        therapy_table = Therapy._meta.db_table
         matches = models.expressions.RawSQL(
-            f'SELECT id FROM "{self.model._meta.db_table}" '
-            "WHERE search_document @@ websearch_to_tsquery('english', %s)",
-            [text],
-        )
-        # A name this close matches even when misspelt ("naltrexon"): "<%" is pg_trgm's word
-        # similarity above its threshold (0.6 by default; misspelt names score 0.6 or more,
-        # unrelated ones sharing a few letters up to about 0.4), and it reads the trigram
-        # indexes on the two name columns, where the function would scan every therapy.
-        similar_names = models.expressions.RawSQL(
-            f'SELECT id FROM "{Therapy._meta.db_table}" '
-            "WHERE %s <%% name OR %s <%% alternate_names",
-            [text, text],
+            f'SELECT id FROM "{version_table}" '
+            "WHERE search_document @@ websearch_to_tsquery('english', %s) "
+            f'UNION SELECT v.id FROM "{version_table}" v JOIN "{therapy_table}" t '
+            "ON t.id = v.therapy_id WHERE %s <%% t.name OR %s <%% t.alternate_names",
+            [text, text, text],
         )
         return (
             self.alias(name_similarity=name_similarity)
-            .filter(Q(pk__in=matches) | Q(therapy_id__in=similar_names))
+            .filter(pk__in=matches)
             .annotate(
                 relevance=SearchRank(models.F("search_document"), query)
                 + models.F("name_similarity"),
