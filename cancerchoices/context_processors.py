@@ -1,5 +1,9 @@
 from functools import cache
 
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
 
@@ -16,9 +20,28 @@ def _site_links(script_prefix: str) -> dict[str, str]:
         "about": "about",
         "updates_feed": "therapies:updates_feed",
     }
-    return {key: reverse(name) for key, name in names.items()}
+    links = {key: reverse(name) for key, name in names.items()}
+    # Static files' hashed names are fixed once collectstatic has run.
+    for key, path in {
+        "css": "css/site.css",
+        "print_css": "css/print.css",
+        "js": "js/site.js",
+    }.items():
+        links[key] = static(path)
+    return links
 
 
 def site_links(request):
-    """Addresses of the site-wide navigation, as ``links.home``, ``links.about``, ..."""
-    return {"links": _site_links(get_script_prefix())}
+    """Addresses of the site-wide navigation and assets, as ``links.home``, ``links.css``, ...;
+    and ``page_url``, the page's address on the public site (for sharing and printing)."""
+    return {
+        "links": _site_links(get_script_prefix()),
+        "page_url": settings.SITE_URL + request.get_full_path(),
+    }
+
+
+@receiver(setting_changed)
+def _forget_site_links(*, setting, **kwargs):
+    # Tests may switch URL configuration or static storage; running sites never do.
+    if setting in {"ROOT_URLCONF", "STATIC_URL", "STORAGES"}:
+        _site_links.cache_clear()
