@@ -1,7 +1,9 @@
-"""The five-segment rating scale as markup, for pages that list many ratings at once.
+"""The five-segment rating scale as markup: filled segments for the score, and the score in
+words for screen readers and everyone else ("3 of 5", or "Not rated yet", which looks
+different from 0).
 
-The markup is that of ``templates/includes/rating_scale.html`` (keep the two alike); the index
-and the comparison use these strings instead of rendering the include once per rating.
+Every page that shows a rating uses these strings (templates through the ``rating_scale``
+filter); they are built once, as the index and the comparison show many at a time.
 """
 
 from django.utils.safestring import SafeString, mark_safe

@@ -8,7 +8,6 @@ edits happen on another version. Markdown is rendered to HTML when a version is 
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -174,16 +173,6 @@ class ReviewVersionQuerySet(models.QuerySet):
 
     def for_cancer_type(self, slug: str):
         return self.filter(therapy__cancer_types__slug=slug)
-
-    def with_score(self, attribute_code: str):
-        """Annotate ``attribute_score``: the score on one attribute (None if not rated)."""
-        # Looked up by name: the ratings app builds on this one, not the other way round.
-        ratings = apps.get_model("ratings", "Rating").objects
-        score = ratings.filter(version=models.OuterRef("pk"), attribute__code=attribute_code)
-        return self.annotate(attribute_score=models.Subquery(score.values("score")[:1]))
-
-    def rated_at_least(self, attribute_code: str, score: int):
-        return self.filter(ratings__attribute__code=attribute_code, ratings__score__gte=score)
 
     def search(self, text: str):
         """Full-text matches, plus names within a small misspelling of ``text``.
