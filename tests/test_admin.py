@@ -6,17 +6,12 @@ from django.test import Client
 from django.urls import reverse
 
 from ratings.models import Attribute
+from tests.admin_forms import formset_management
 from tests.factories import PersonFactory, ReferenceFactory, UserFactory
 from tests.therapies.test_views import build_review
 from therapies.workflow import start_draft
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
-    return client
 
 
 def test_every_model_list_add_and_change_page_opens(admin_client):
@@ -47,15 +42,6 @@ def test_markdown_fields_use_the_markdownx_editor(admin_client):
     ).content.decode()
     assert "markdownx-editor" in html
     assert "markdownx-preview" in html
-
-
-def formset_management(prefix, total, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def test_saving_a_review_in_the_admin_renders_its_html_and_reference_list(admin_client):

@@ -45,12 +45,6 @@ QUERY_VALUES = [
 ]
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
-    return client
-
-
 def public_urls(version) -> list[str]:
     therapy = version.therapy
     person = version.credits.first().person

@@ -248,12 +248,6 @@ def person_form(photo) -> dict:
     }
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
-    return client
-
-
 def test_a_person_photo_is_re_encoded_under_a_random_name(admin_client, media_root):
     polyglot = image_bytes("JPEG") + b"<script>alert(1)</script>"
     photo = SimpleUploadedFile("../me.html", polyglot, content_type="text/html")

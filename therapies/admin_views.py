@@ -17,7 +17,7 @@ from django.urls import reverse
 from .forms import TransitionForm
 from .models import ReviewVersion, Therapy
 from .version_diff import diff_versions
-from .views import review_context, subpage_context
+from .views import page_context, subpage_context
 from .workflow import TRANSITIONS, WorkflowError, refusal, start_draft, transition
 
 
@@ -105,7 +105,7 @@ def preview_view(request, pk, kind=None):
     if kind:
         context, template = subpage_context(version, kind), "therapies/subpage.html"
     else:
-        context, template = review_context(version), "therapies/therapy_detail.html"
+        context, template = page_context(version), "therapies/therapy_detail.html"
     context["preview_of"] = version
     return TemplateResponse(request, template, context)
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cancerchoices.cache import bump_public_content
 from people.models import Person
-from ratings.models import Attribute, EvidenceLevel, Rating
+from ratings.models import Attribute, Rating
 
 from .markdown import PageContext, page_context_for, render
 from .models import GlossaryTerm, PageReference, ReviewVersion, SubPage
@@ -21,13 +21,12 @@ def render_version(version: ReviewVersion) -> None:
     The main page numbers references across the "at a glance" text and the rating notes, in
     page order; each sub-page numbers its own.
     """
-    ratings = list(version.ratings.order_by("attribute__order"))
+    ratings = list(version.ratings.select_related("evidence_level").order_by("attribute__order"))
     subpages = list(version.subpages.all())
     shared = page_context_for(version.body, *(r.note for r in ratings), *(s.body for s in subpages))
 
     main = PageContext(references=shared.references, terms=shared.terms, id_prefix="main")
     version.body_html = render(version.body, main)
-    ReviewVersion.objects.filter(pk=version.pk).update(body_html=version.body_html)
     for rating in ratings:
         rating.note_html = render(rating.note, main)
     Rating.objects.bulk_update(ratings, ["note_html"])
@@ -41,8 +40,9 @@ def render_version(version: ReviewVersion) -> None:
         subpage_rows = _reference_rows(version, subpage, page)
         subpage.references_html = _reference_list(subpage_rows)
         rows += subpage_rows
-    _render_page_parts(version, ratings)
+    _render_page_parts(version, ratings, subpages)
     ReviewVersion.objects.filter(pk=version.pk).update(
+        body_html=version.body_html,
         references_html=version.references_html,
         ratings_html=version.ratings_html,
         credits_html=version.credits_html,
@@ -54,12 +54,10 @@ def render_version(version: ReviewVersion) -> None:
     bump_public_content()
 
 
-def _render_page_parts(version: ReviewVersion, ratings: list[Rating]) -> None:
-    """The rating rows, reviewer cards and JSON-LD of the main page, as stored text."""
+def _render_page_parts(version: ReviewVersion, ratings: list[Rating], subpages: list) -> None:
+    """The rating rows, reviewer cards, JSON-LD and sub-page links of the main page, as
+    stored text."""
     by_attribute = {rating.attribute_id: rating for rating in ratings}
-    levels = {level.pk: level for level in EvidenceLevel.objects.all()}
-    for rating in ratings:
-        rating.evidence_level = levels.get(rating.evidence_level_id)
     rows = [(attribute, by_attribute.get(attribute.pk)) for attribute in Attribute.objects.all()]
     version.ratings_html = render_to_string(
         "includes/rating_rows.html",
@@ -68,7 +66,7 @@ def _render_page_parts(version: ReviewVersion, ratings: list[Rating]) -> None:
     credits = list(version.credits.select_related("person"))
     version.credits_html = render_to_string("includes/reviewer_cards.html", {"credits": credits})
     version.structured_data = json_ld(medical_web_page(version, credits))
-    kinds = set(version.subpages.values_list("kind", flat=True))
+    kinds = {subpage.kind for subpage in subpages}
     version.subpage_links = [
         [kind, label, reverse("therapies:subpage", args=[version.therapy.slug, kind])]
         for kind, label in SubPage.Kind.choices  # in reading order

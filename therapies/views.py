@@ -120,20 +120,16 @@ class CompareView(TemplateView):
 
 
 def page_context(version: ReviewVersion, subpage: SubPage | None = None) -> dict:
-    """What every page of a review shows: the therapy, its sub-page links, its references."""
+    """What every page of a review shows: the therapy, its sub-page links, its references.
+
+    The main page needs nothing more: its ratings, reviewer cards and JSON-LD were rendered
+    when the version was saved. The admin's preview renders the same.
+    """
     return {
         "therapy": version.therapy,
         "version": version,
         "references_html": (subpage or version).references_html,
     }
-
-
-def review_context(version: ReviewVersion) -> dict:
-    """The main review page of ``version``; the admin's preview renders the same.
-
-    Ratings, reviewer cards and JSON-LD were rendered when the version was saved.
-    """
-    return page_context(version)
 
 
 def subpage_context(version: ReviewVersion, kind: str) -> dict:
@@ -157,7 +153,7 @@ class TherapyDetailView(PublishedVersionMixin, TemplateView):
     template_name = "therapies/therapy_detail.html"
 
     def get_context_data(self, **kwargs):
-        context = review_context(self.get_version())
+        context = page_context(self.get_version())
         return super().get_context_data(**context, **kwargs)
 
 

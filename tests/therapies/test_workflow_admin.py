@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ratings.models import Attribute
+from tests.admin_forms import formset_management
 from tests.factories import PublishedVersionFactory, RatingFactory, ReferenceFactory, UserFactory
 from therapies.models import ReviewVersion
 from therapies.workflow import start_draft, transition
@@ -126,15 +127,6 @@ def test_comparison_against_an_earlier_version_lists_references(review):
     html = client_for("editor").get(url).content.decode()
     assert "new-trial" in html
     assert "added" in html
-
-
-def formset_management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def edit_post(version, seen_revision, summary):
