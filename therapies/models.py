@@ -11,16 +11,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
     SearchVector,
     SearchVectorField,
-    TrigramWordSimilarity,
 )
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast, Greatest
+from django.db.models.functions import Cast
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
@@ -173,49 +169,6 @@ class ReviewVersionQuerySet(models.QuerySet):
 
     def for_cancer_type(self, slug: str):
         return self.filter(therapy__cancer_types__slug=slug)
-
-    def search(self, text: str):
-        """Full-text matches, plus names within a small misspelling of ``text``.
-
-        Annotates ``relevance`` (higher is better) and ``headline``: the summary with matched
-        words between ``SEARCH_MARK_START`` and ``SEARCH_MARK_STOP``, as plain unescaped text.
-        """
-        query = SearchQuery(text, search_type="websearch", config="english")
-        name_similarity = Greatest(
-            TrigramWordSimilarity(text, "therapy__name"),
-            TrigramWordSimilarity(text, "therapy__alternate_names"),
-        )
-        # Full-text matches and names a small misspelling away, as one list of ids that the
-        # indexes produce: the search document's GIN index, and the trigram indexes on the
-        # two name columns ("<%" is pg_trgm's word similarity above its threshold, 0.6 by
-        # default: misspelt names score 0.6 or more, unrelated ones sharing a few letters up
-        # to about 0.4). One IN list lets the database fetch just those versions; raw SQL, as
-        # it runs on every search and costs a fraction of a queryset to build.
-        version_table = self.model._meta.db_table
-        therapy_table = Therapy._meta.db_table
-        matches = models.expressions.RawSQL(
-            f'SELECT id FROM "{version_table}" '
-            "WHERE search_document @@ websearch_to_tsquery('english', %s) "
-            f'UNION SELECT v.id FROM "{version_table}" v JOIN "{therapy_table}" t '
-            "ON t.id = v.therapy_id WHERE %s <%% t.name OR %s <%% t.alternate_names",
-            [text, text, text],
-        )
-        return (
-            self.alias(name_similarity=name_similarity)
-            .filter(pk__in=matches)
-            .annotate(
-                relevance=SearchRank(models.F("search_document"), query)
-                + models.F("name_similarity"),
-                headline=SearchHeadline(
-                    "summary",
-                    query,
-                    config="english",
-                    start_sel=SEARCH_MARK_START,
-                    stop_sel=SEARCH_MARK_STOP,
-                    highlight_all=True,
-                ),
-            )
-        )
 
 
 class ReviewVersion(models.Model):

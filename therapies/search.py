@@ -14,14 +14,13 @@ from functools import cached_property
 from html import escape as escape_html
 
 from django.db import connections, router
-from django.db.models import Count, F, FilteredRelation, Q, Window
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from ratings.models import Attribute
 from ratings.scale import scale_html
 
-from .models import CancerType, Category
+from .models import SEARCH_MARK_START, SEARCH_MARK_STOP, CancerType, Category, ReviewVersion
 from .templatetags.search_highlight import highlighted
 
 MAX_QUERY_LENGTH = 200
@@ -208,53 +207,115 @@ class TherapySearchForm:
             for name, choices in self.select_choices.items()
         }
 
-    def filter(self, versions):
-        """Narrow and order a queryset of (published) review versions as asked, as rows of
-        plain values (``result_row`` turns one into what the page shows), each with
-        ``total`` (how many versions match in all) unless the order is by name."""
-        choices = self.choices
-        fields = [
-            "therapy__name",
-            "therapy__slug",
-            "therapy__alternate_names",
-            "therapy__category__name",
-            "summary",
-        ]
-        if "category" in choices:
-            versions = versions.in_category(choices["category"])
-        if "cancer" in choices:
-            versions = versions.for_cancer_type(choices["cancer"])
-        if "attribute" in choices:
-            # The chosen rating (at most one per version) is joined and shown beside each result.
-            attribute_id, _ = self.attributes[choices["attribute"]]
-            versions = versions.annotate(
-                chosen=FilteredRelation("ratings", condition=Q(ratings__attribute_id=attribute_id))
-            )
-            if "min" in choices:
-                versions = versions.filter(chosen__score__gte=choices["min"])
-            fields += [
-                "chosen__score",
-                "chosen__evidence_level__code",
-                "chosen__evidence_level__label",
-            ]
-        if "q" in choices:
-            versions = versions.search(choices["q"])
-            fields += ["headline"]
-        if self.ordering != "name":
-            # Ordering these reads every match anyway, so the total comes with the page
-            # instead of from a second query. In name order the page needs only its own
-            # rows, and a separate count is cheaper than making it read them all.
-            versions = versions.annotate(total=Window(Count("*")))
-            fields.append("total")
-        return versions.order_by(*ORDERINGS[self.ordering]).values(*fields)
+    def results(self) -> "ResultsQuery":
+        """The published reviews these choices ask for, in the order in effect."""
+        attribute_id = None
+        if "attribute" in self.choices:
+            attribute_id, _ = self.attributes[self.choices["attribute"]]
+        return ResultsQuery(self.choices, self.ordering, attribute_id)
 
 
+# The reviews a search finds: full-text matches through the search document's GIN index, and
+# therapies whose name or other names are a small misspelling away through the trigram
+# indexes ("<%" is pg_trgm's word similarity above its threshold, 0.6 by default: misspelt
+# names score 0.6 or more, unrelated ones sharing a few letters up to about 0.4).
+SEARCH_MATCHES = (
+    "SELECT id FROM therapies_reviewversion "
+    "WHERE search_document @@ websearch_to_tsquery('english', %(q)s) "
+    "UNION SELECT v.id FROM therapies_reviewversion v "
+    "JOIN therapies_therapy t ON t.id = v.therapy_id "
+    "WHERE %(q)s <%% t.name OR %(q)s <%% t.alternate_names"
+)
+# Higher is better: how well the text matches, plus how close the best name is.
+RELEVANCE = (
+    "ts_rank(v.search_document, websearch_to_tsquery('english', %(q)s)) "
+    "+ greatest(word_similarity(%(q)s, t.name), word_similarity(%(q)s, t.alternate_names))"
+)
+# The summary with the matched words between SEARCH_MARK_START and SEARCH_MARK_STOP, as plain
+# unescaped text (``highlighted`` escapes it and turns the marks into <mark>).
+HEADLINE = "ts_headline('english', v.summary, websearch_to_tsquery('english', %(q)s), %(marks)s)"
+HEADLINE_OPTIONS = f"StartSel={SEARCH_MARK_START}, StopSel={SEARCH_MARK_STOP}, HighlightAll=true"
 ORDERINGS = {
-    "name": ["therapy__name"],
-    "updated": [F("last_updated").desc(nulls_last=True), "therapy__name"],
-    "relevance": ["-relevance", "therapy__name"],
-    "rating": [F("chosen__score").desc(nulls_last=True), "therapy__name"],
+    "name": "t.name",
+    "updated": "v.last_updated DESC NULLS LAST, t.name",
+    "relevance": f"{RELEVANCE} DESC, t.name",
+    "rating": "r.score DESC NULLS LAST, t.name",
 }
+
+
+class ResultsQuery:
+    """The index's results as one SQL statement: published reviews narrowed by the valid
+    ``choices`` of a ``TherapySearchForm``, in ``ordering``, a page at a time, as rows of
+    plain values (``result_row`` turns one into what the page shows).
+
+    Written as SQL rather than as a queryset because the index and search are the pages read
+    most often when the page cache misses, and building the queryset cost Django several times
+    what running it cost the database. Every value from the reader is a parameter, never part
+    of the text. The conditions name only the version (``v``), so the count reads one table;
+    the joins are for what each row shows.
+    """
+
+    def __init__(self, choices: dict, ordering: str, attribute_id: int | None = None):
+        self.params = {**choices, "attribute_id": attribute_id, "marks": HEADLINE_OPTIONS}
+        conditions = ["v.state = 'published'"]
+        if "category" in choices:
+            conditions.append(
+                "v.therapy_id IN (SELECT t.id FROM therapies_therapy t JOIN therapies_category c "
+                "ON c.id = t.category_id WHERE c.slug = %(category)s)"
+            )
+        if "cancer" in choices:
+            conditions.append(
+                "v.therapy_id IN (SELECT tc.therapy_id FROM therapies_therapy_cancer_types tc "
+                "JOIN therapies_cancertype ct ON ct.id = tc.cancertype_id "
+                "WHERE ct.slug = %(cancer)s)"
+            )
+        if attribute_id is not None and "min" in choices:
+            conditions.append(
+                "v.id IN (SELECT version_id FROM ratings_rating "
+                "WHERE attribute_id = %(attribute_id)s AND score >= %(min)s)"
+            )
+        if "q" in choices:
+            conditions.append(f"v.id IN ({SEARCH_MATCHES})")
+        self.conditions = " AND ".join(conditions)
+
+        columns = "t.name, t.slug, t.alternate_names, c.name AS category, v.summary"
+        joins = (
+            "therapies_reviewversion v JOIN therapies_therapy t ON t.id = v.therapy_id "
+            "JOIN therapies_category c ON c.id = t.category_id"
+        )
+        if attribute_id is not None:
+            # The chosen rating (at most one per version), shown beside each result.
+            columns += ", r.score, e.code AS level_code, e.label AS level_label"
+            joins += (
+                " LEFT JOIN ratings_rating r ON r.version_id = v.id "
+                "AND r.attribute_id = %(attribute_id)s "
+                "LEFT JOIN ratings_evidencelevel e ON e.id = r.evidence_level_id"
+            )
+        if "q" in choices:
+            columns += f", {HEADLINE} AS headline"
+        # Ordering other than by name reads every match anyway, so the total comes with the
+        # page; in name order the page reads only its own rows, and a count is cheaper.
+        self.counts_in_page = ordering != "name"
+        if self.counts_in_page:
+            columns += ", count(*) OVER () AS total"
+        self.page_sql = (
+            f"SELECT {columns} FROM {joins} WHERE {self.conditions} "
+            f"ORDER BY {ORDERINGS[ordering]} LIMIT %(limit)s OFFSET %(offset)s"
+        )
+
+    def _run(self, sql: str, params: dict) -> list[dict]:
+        with connections[router.db_for_read(ReviewVersion)].cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column.name for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def page(self, offset: int, limit: int) -> list[dict]:
+        """Rows ``offset`` to ``offset + limit``; each has ``total`` when ``counts_in_page``."""
+        return self._run(self.page_sql, {**self.params, "offset": offset, "limit": limit})
+
+    def count(self) -> int:
+        sql = f"SELECT count(*) AS total FROM therapies_reviewversion v WHERE {self.conditions}"
+        return self._run(sql, self.params)[0]["total"]
 
 
 def therapy_url_maker():
@@ -266,7 +327,7 @@ def therapy_url_maker():
 
 
 def result_row(values: dict, therapy_url, rating_label: str, methodology_url: str) -> dict:
-    """One result of ``TherapySearchForm.filter`` as the index lists it: its ``name`` and its
+    """One row of ``ResultsQuery.page`` as the index lists it: its ``name`` and its
     ``html``, the list item.
 
     The item is written here rather than in the template, which would look up and escape a
@@ -274,28 +335,28 @@ def result_row(values: dict, therapy_url, rating_label: str, methodology_url: st
     from ``therapy_url_maker``; ``rating_label`` is the chosen attribute's, when the chosen
     rating is shown beside each result.
     """
-    name = escape_html(values["therapy__name"])
-    slug = escape_html(values["therapy__slug"])
-    url = escape_html(therapy_url(values["therapy__slug"]))
-    meta = escape_html(values["therapy__category__name"])
-    if values["therapy__alternate_names"]:
-        meta += f" · Also called {escape_html(values['therapy__alternate_names'])}"
+    name = escape_html(values["name"])
+    slug = escape_html(values["slug"])
+    url = escape_html(therapy_url(values["slug"]))
+    meta = escape_html(values["category"])
+    if values["alternate_names"]:
+        meta += f" · Also called {escape_html(values['alternate_names'])}"
     headline = values.get("headline")
     text = highlighted(headline) if headline else escape_html(values["summary"])
     rating = ""
     if rating_label:
-        level = values["chosen__evidence_level__code"]
+        level = values["level_code"]
         badge = ""
         if level:
             badge = (
                 f' <a class="badge" href="{escape_html(methodology_url)}#level-'
                 f'{escape_html(level)}">'
-                f"{escape_html(values['chosen__evidence_level__label'])} evidence</a>"
+                f"{escape_html(values['level_label'])} evidence</a>"
             )
         rating = (
             f'\n  <p class="result-rating"><span class="result-rating-label">'
             f"{escape_html(rating_label)}:</span> "
-            f'<span class="rating-value">{scale_html(values["chosen__score"])}</span>{badge}</p>'
+            f'<span class="rating-value">{scale_html(values["score"])}</span>{badge}</p>'
         )
     html = (
         f'<li>\n  <h2><a href="{url}">{name}</a></h2>'
@@ -303,4 +364,4 @@ def result_row(values: dict, therapy_url, rating_label: str, methodology_url: st
         f'\n  <label class="compare-check"><input type="checkbox" name="therapies" '
         f'value="{slug}"> Compare<span class="visually-hidden"> {name}</span></label>\n</li>'
     )
-    return {"name": values["therapy__name"], "html": mark_safe(html)}
+    return {"name": values["name"], "html": mark_safe(html)}

@@ -21,7 +21,7 @@ from ratings.models import Attribute
 from ratings.scale import scale_html
 
 from .models import ReviewVersion, Therapy
-from .search import therapy_url_maker
+from .search import ResultsQuery, therapy_url_maker
 
 MAX_COMPARED = 4
 MAX_NAME_LENGTH = 200
@@ -127,13 +127,8 @@ def best_match(name: str) -> str | None:
     name = name.replace("\x00", "").strip()[:MAX_NAME_LENGTH]
     if not name:
         return None
-    return (
-        ReviewVersion.objects.published()
-        .search(name)
-        .order_by("-relevance", "therapy__name")
-        .values_list("therapy__slug", flat=True)
-        .first()
-    )
+    best = ResultsQuery({"q": name}, "relevance").page(offset=0, limit=1)
+    return best[0]["slug"] if best else None
 
 
 def cell(attribute: dict, therapy: ComparedTherapy, methodology_url: str) -> SafeString:

@@ -7,7 +7,7 @@ from django.views.generic import ListView, TemplateView
 from ratings.models import Attribute
 
 from .models import CancerType, GlossaryTerm, ReviewVersion, SubPage
-from .search import TherapySearchForm, result_row, therapy_url_maker
+from .search import ResultsQuery, TherapySearchForm, result_row, therapy_url_maker
 from .side_by_side import (
     MAX_COMPARED,
     MAX_NAME_LENGTH,
@@ -48,21 +48,18 @@ class TherapyListView(TemplateView):
     template_name = "therapies/therapy_list.html"
     page_size = 20
 
-    def get_queryset(self):
-        self.form = TherapySearchForm(self.request.GET)
-        return self.form.filter(ReviewVersion.objects.published())
-
     def get_context_data(self, **kwargs):
-        page = results_page(self.get_queryset(), self.request.GET.get("page"), self.page_size)
+        form = TherapySearchForm(self.request.GET)
+        page = results_page(form.results(), self.request.GET.get("page"), self.page_size)
         therapy_url = therapy_url_maker()
-        rating_label = self.form.attribute_label
+        rating_label = form.attribute_label
         methodology_url = reverse("ratings:methodology")
         page.object_list = [
             result_row(values, therapy_url, rating_label, methodology_url)
             for values in page.object_list
         ]
         return super().get_context_data(
-            form=self.form,
+            form=form,
             versions=page.object_list,
             page_obj=page,
             paginator=page.paginator,
@@ -75,9 +72,9 @@ class TherapyListView(TemplateView):
 MAX_PAGE_NUMBER = 10**9
 
 
-def results_page(results, number, page_size: int) -> Page:
-    """The page ``number`` of ``results``: one query when the rows carry the ``total``
-    (``TherapySearchForm.filter``), and a count besides when they do not.
+def results_page(results: ResultsQuery, number, page_size: int) -> Page:
+    """The page ``number`` of ``results``: one query when the rows carry their total, and a
+    count besides when they do not.
 
     A page number that is not a number shows the first page and one out of range the last,
     as ``Paginator.get_page`` does; only then are further queries needed to find the last page.
@@ -88,15 +85,15 @@ def results_page(results, number, page_size: int) -> Page:
         number = 1
     rows = []
     if 1 <= number <= MAX_PAGE_NUMBER:
-        rows = list(results[(number - 1) * page_size : number * page_size])
+        rows = results.page((number - 1) * page_size, page_size)
     if not rows and number == 1:
         total = 0
     elif rows:
-        total = rows[0]["total"] if "total" in rows[0] else results.count()
+        total = rows[0]["total"] if results.counts_in_page else results.count()
     else:
         total = results.count()
         number = max(1, -(-total // page_size))
-        rows = list(results[(number - 1) * page_size : number * page_size])
+        rows = results.page((number - 1) * page_size, page_size)
     # The count is known, so the paginator counts a range instead of querying.
     return Page(rows, number, Paginator(range(total), page_size))
 
