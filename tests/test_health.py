@@ -5,7 +5,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from therapies.views import TherapyListView
+from therapies.search import ResultsQuery
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +33,10 @@ def test_readiness_is_503_when_the_database_fails(client, monkeypatch):
 
 
 def test_database_errors_become_a_static_503_with_retry_after(client, monkeypatch):
-    def unreachable(self):
+    def unreachable(self, offset, limit):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(TherapyListView, "get_queryset", unreachable)
+    monkeypatch.setattr(ResultsQuery, "page", unreachable)
     response = client.get(reverse("therapies:list"))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

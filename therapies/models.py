@@ -117,15 +117,18 @@ class Therapy(models.Model):
         return self.name
 
 
-# The columns a public review page reads: the stored HTML, dates, and who approved it.
-PAGE_FIELDS = [
-    "therapy", "number", "state", "summary", "body_html", "references_html", "ratings_html",
-    "credits_html", "structured_data", "subpage_links", "last_updated", "literature_reviewed",
-    "approved_at", "published_at", "therapy__name", "therapy__slug", "therapy__alternate_names",
-    "therapy__is_sample", "therapy__review_interval_months", "therapy__category__name",
-    "therapy__category__slug", "approved_by__username", "approved_by__first_name",
-    "approved_by__last_name", "approved_by__person__name", "approved_by__person__slug",
-    "approved_by__person__credentials",
+# What a review's main page reads: its stored HTML, and what decides the overdue notice.
+MAIN_PAGE_FIELDS = [
+    "therapy", "summary", "header_html", "article_html", "structured_data",
+    "literature_reviewed", "therapy__name", "therapy__slug", "therapy__review_interval_months",
+]  # fmt: skip
+# What its sub-pages and "what changed" page read: stored HTML, dates, and who approved it.
+SUBPAGE_FIELDS = [
+    "therapy", "number", "state", "summary", "subpage_links", "last_updated",
+    "literature_reviewed", "approved_at", "published_at", "therapy__name", "therapy__slug",
+    "therapy__is_sample", "therapy__review_interval_months", "approved_by__username",
+    "approved_by__first_name", "approved_by__last_name", "approved_by__person__name",
+    "approved_by__person__slug", "approved_by__person__credentials",
 ]  # fmt: skip
 
 
@@ -134,9 +137,13 @@ class ReviewVersionQuerySet(models.QuerySet):
         """The only versions the public may ever see."""
         return self.filter(state=ReviewVersion.State.PUBLISHED)
 
-    def for_page(self):
-        """What a review page shows, in one query, and nothing else (no Markdown sources)."""
-        return self.select_related("therapy__category", "approved_by__person").only(*PAGE_FIELDS)
+    def for_main_page(self):
+        """What a review's main page shows, in one query, and nothing else."""
+        return self.select_related("therapy").only(*MAIN_PAGE_FIELDS)
+
+    def for_subpage(self):
+        """What a review's other pages show, in one query, and nothing else."""
+        return self.select_related("therapy", "approved_by__person").only(*SUBPAGE_FIELDS)
 
     def public_history(self):
         """Versions that were once public, for the 'what changed' list and feeds."""
@@ -213,10 +220,16 @@ class ReviewVersion(models.Model):
     references_html = models.TextField(
         blank=True, editable=False, help_text="The main page's numbered reference list."
     )
-    # The rest of the main page, rendered with the Markdown (services.render_version) so a
-    # public GET reads one row instead of assembling ratings and credits from five tables.
-    ratings_html = models.TextField(blank=True, editable=False)
-    credits_html = models.TextField(blank=True, editable=False)
+    # The main page, rendered with the Markdown (services.render_version) and again at each
+    # workflow step (services.render_main_page), so a public GET reads one row instead of
+    # assembling ratings, credits and dates from six tables. The overdue notice between the
+    # two parts is the only thing decided at request time: it depends on today's date.
+    header_html = models.TextField(
+        blank=True, editable=False, help_text="The main page's title, summary and dates."
+    )
+    article_html = models.TextField(
+        blank=True, editable=False, help_text="The rest of the main page, to its references."
+    )
     structured_data = models.TextField(blank=True, editable=False)
     subpage_links = models.JSONField(
         default=list, blank=True, editable=False, help_text="[kind, label, url] per sub-page."
@@ -277,8 +290,8 @@ class ReviewVersion(models.Model):
         excluded_fields=[
             "body_html",
             "references_html",
-            "ratings_html",
-            "credits_html",
+            "header_html",
+            "article_html",
             "structured_data",
             "subpage_links",
             "search_document",

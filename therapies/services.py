@@ -1,6 +1,6 @@
 """Writes that touch several models. Each runs in one transaction."""
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -40,38 +40,51 @@ def render_version(version: ReviewVersion) -> None:
         subpage_rows = _reference_rows(version, subpage, page)
         subpage.references_html = _reference_list(subpage_rows)
         rows += subpage_rows
-    _render_page_parts(version, ratings, subpages)
-    ReviewVersion.objects.filter(pk=version.pk).update(
-        body_html=version.body_html,
-        references_html=version.references_html,
-        ratings_html=version.ratings_html,
-        credits_html=version.credits_html,
-        structured_data=version.structured_data,
-        subpage_links=version.subpage_links,
-    )
     SubPage.objects.bulk_update(subpages, ["body_html", "references_html"])
     PageReference.objects.bulk_create(rows)
-    bump_public_content()
+    render_main_page(version, ratings, subpages)
 
 
-def _render_page_parts(version: ReviewVersion, ratings: list[Rating], subpages: list) -> None:
-    """The rating rows, reviewer cards, JSON-LD and sub-page links of the main page, as
-    stored text."""
+def render_main_page(version: ReviewVersion, ratings=None, subpages=None) -> None:
+    """Store the main page of ``version`` (from its rendered Markdown, ratings, credits, dates
+    and approval), its JSON-LD and its sub-page links, with the rendered Markdown itself.
+
+    ``render_version`` calls this with what it loaded; each workflow step calls it alone, as
+    approving and publishing change what the page says of who reviewed it and when.
+    """
+    if ratings is None:
+        ratings = list(version.ratings.select_related("evidence_level"))
+    if subpages is None:
+        subpages = list(version.subpages.all())
+    therapy = version.therapy
     by_attribute = {rating.attribute_id: rating for rating in ratings}
-    rows = [(attribute, by_attribute.get(attribute.pk)) for attribute in Attribute.objects.all()]
-    version.ratings_html = render_to_string(
-        "includes/rating_rows.html",
-        {"rating_rows": rows, "methodology_url": reverse("ratings:methodology")},
-    )
     credits = list(version.credits.select_related("person"))
-    version.credits_html = render_to_string("includes/reviewer_cards.html", {"credits": credits})
-    version.structured_data = json_ld(medical_web_page(version, credits))
     kinds = {subpage.kind for subpage in subpages}
     version.subpage_links = [
-        [kind, label, reverse("therapies:subpage", args=[version.therapy.slug, kind])]
+        [kind, label, reverse("therapies:subpage", args=[therapy.slug, kind])]
         for kind, label in SubPage.Kind.choices  # in reading order
         if kind in kinds
     ]
+    context = {
+        "therapy": therapy,
+        "version": version,
+        "rating_rows": [(a, by_attribute.get(a.pk)) for a in Attribute.objects.all()],
+        "methodology_url": reverse("ratings:methodology"),
+        "credits": credits,
+        "references_html": version.references_html,
+    }
+    version.header_html = render_to_string("includes/therapy_header.html", context)
+    version.article_html = render_to_string("includes/review_article.html", context)
+    version.structured_data = json_ld(medical_web_page(version, credits))
+    ReviewVersion.objects.filter(pk=version.pk).update(
+        body_html=version.body_html,
+        references_html=version.references_html,
+        header_html=version.header_html,
+        article_html=version.article_html,
+        structured_data=version.structured_data,
+        subpage_links=version.subpage_links,
+    )
+    bump_public_content()
 
 
 def _reference_list(rows: list[PageReference]) -> str:
@@ -119,9 +132,21 @@ def rerender_therapy(therapy) -> None:
 
 
 def rerender_crediting(person: Person) -> None:
-    """A person's card changed: re-render the pages that credit them."""
-    for version in _current_versions().filter(credits__person=person).distinct():
+    """A person's card changed: re-render the pages that credit them or name them as the
+    clinical reviewer who approved them."""
+    crediting = Q(credits__person=person)
+    if person.user_id:
+        crediting |= Q(approved_by=person.user_id)
+    for version in _current_versions().filter(crediting).distinct():
         render_version(version)
+
+
+def render_unrendered(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """After ``migrate``: store the pages of current versions that have none stored, such as
+    those saved before a release that stores more of each page."""
+    if using == DEFAULT_DB_ALIAS:
+        for version in _current_versions().filter(article_html=""):
+            render_version(version)
 
 
 def rerender_all() -> int:

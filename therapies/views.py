@@ -116,59 +116,51 @@ class CompareView(TemplateView):
         return super().get_context_data(comparison=comparison, max_compared=MAX_COMPARED, **kwargs)
 
 
-def page_context(version: ReviewVersion, subpage: SubPage | None = None) -> dict:
-    """What every page of a review shows: the therapy, its sub-page links, its references.
-
-    The main page needs nothing more: its ratings, reviewer cards and JSON-LD were rendered
-    when the version was saved. The admin's preview renders the same.
-    """
-    return {
-        "therapy": version.therapy,
-        "version": version,
-        "references_html": (subpage or version).references_html,
-    }
+def page_context(version: ReviewVersion) -> dict:
+    """What a review's main page shows: almost all of it was stored when the version was
+    rendered. The admin's preview shows the same."""
+    return {"therapy": version.therapy, "version": version}
 
 
 def subpage_context(version: ReviewVersion, kind: str) -> dict:
+    """What a sub-page shows: its stored text and reference list, and the review's dates."""
     if kind not in SubPage.Kind.values:
         raise Http404("No such page")
     subpage = get_object_or_404(SubPage, version=version, kind=kind)
     subpage.version = version  # already loaded; spares a query for the heading
-    return {"subpage": subpage, **page_context(version, subpage)}
+    return {"subpage": subpage, "references_html": subpage.references_html, **page_context(version)}
 
 
-class PublishedVersionMixin:
-    """Resolves the published version of the therapy named in the URL, or 404."""
-
-    def get_version(self) -> ReviewVersion:
-        return get_object_or_404(
-            ReviewVersion.objects.published().for_page(), therapy__slug=self.kwargs["slug"]
-        )
+def published_version(slug: str, versions) -> ReviewVersion:
+    """The published one of ``versions`` (a queryset loading what a page reads) of the
+    therapy ``slug``, or 404."""
+    return get_object_or_404(versions.published(), therapy__slug=slug)
 
 
-class TherapyDetailView(PublishedVersionMixin, TemplateView):
+class TherapyDetailView(TemplateView):
     template_name = "therapies/therapy_detail.html"
 
     def get_context_data(self, **kwargs):
-        context = page_context(self.get_version())
-        return super().get_context_data(**context, **kwargs)
+        version = published_version(self.kwargs["slug"], ReviewVersion.objects.for_main_page())
+        return super().get_context_data(**page_context(version), **kwargs)
 
 
-class SubPageView(PublishedVersionMixin, TemplateView):
+class SubPageView(TemplateView):
     template_name = "therapies/subpage.html"
 
     def get_context_data(self, **kwargs):
-        context = subpage_context(self.get_version(), self.kwargs["kind"])
+        version = published_version(self.kwargs["slug"], ReviewVersion.objects.for_subpage())
+        context = subpage_context(version, self.kwargs["kind"])
         return super().get_context_data(**context, **kwargs)
 
 
-class ChangesView(PublishedVersionMixin, TemplateView):
+class ChangesView(TemplateView):
     """The public "what changed" list, from the change summaries of published versions."""
 
     template_name = "therapies/changes.html"
 
     def get_context_data(self, **kwargs):
-        version = self.get_version()
+        version = published_version(self.kwargs["slug"], ReviewVersion.objects.for_subpage())
         history = (
             ReviewVersion.objects.public_history()
             .filter(therapy=version.therapy)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from cancerchoices import notifications
 
 from .models import AuditEntry, ReviewVersion
-from .services import render_version
+from .services import render_main_page, render_version
 
 State = ReviewVersion.State
 ChangeKind = ReviewVersion.ChangeKind
@@ -112,6 +112,7 @@ def _lock(version: ReviewVersion, expected_revision: int | None) -> ReviewVersio
 def _record(version, user, name, from_state, comment="") -> None:
     version.revision += 1
     version.save()
+    render_main_page(version)  # its dates, approval and "what changed" link follow the step
     AuditEntry.objects.create(
         version=version,
         actor=user,

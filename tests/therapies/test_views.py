@@ -1,5 +1,10 @@
+import datetime
+
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from people.models import Credit
 from ratings.models import Attribute
@@ -11,10 +16,11 @@ from tests.factories import (
     RatingFactory,
     ReferenceFactory,
     SubPageFactory,
+    UserFactory,
     VersionFactory,
     evidence_level,
 )
-from therapies.models import GlossaryTerm
+from therapies.models import GlossaryTerm, ReviewVersion
 from therapies.services import (
     render_version,
     rerender_all,
@@ -211,3 +217,47 @@ def test_a_renamed_attribute_and_a_changed_profile_show_on_every_page(client):
     html = client.get(version.therapy.get_absolute_url()).content.decode()
     assert "Safety and side effects" in html
     assert "Renamed Person" in html
+
+
+def test_a_renamed_profile_of_the_approving_reviewer_shows_on_the_page(client):
+    version = build_review()
+    person = PersonFactory(name="First Name", user=UserFactory())
+    ReviewVersion.objects.filter(pk=version.pk).update(
+        approved_by=person.user, approved_at=timezone.now()
+    )
+    render_version(ReviewVersion.objects.get(pk=version.pk))
+    person.name = "Second Name"
+    person.save()
+    rerender_crediting(person)
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert "Second Name" in html
+    assert "First Name" not in html
+
+
+def test_the_overdue_notice_is_decided_when_the_page_is_read(client, monkeypatch):
+    version = build_review()
+    ReviewVersion.objects.filter(pk=version.pk).update(
+        literature_reviewed=timezone.localdate().replace(day=1)
+    )
+    render_version(ReviewVersion.objects.get(pk=version.pk))
+    url = version.therapy.get_absolute_url()
+    assert "due for a fresh look" not in client.get(url).content.decode()
+
+    class YearsLater(datetime.date):
+        @classmethod
+        def today(cls):
+            return cls(datetime.date.today().year + 5, 1, 1)
+
+    monkeypatch.setattr("therapies.models.date", YearsLater)
+    cache.clear()  # as when the cached page expires; nothing was re-rendered
+    html = client.get(url).content.decode()
+    assert html.count("due for a fresh look at the research") == 1
+
+
+def test_migrating_stores_pages_that_were_never_stored_whole(client):
+    version = build_review()
+    ReviewVersion.objects.filter(pk=version.pk).update(header_html="", article_html="")
+    call_command("migrate", verbosity=0)
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert "<h1>Low-dose naltrexone</h1>" in html
+    assert "studied in" in html

@@ -274,3 +274,22 @@ def test_new_therapy_without_versions_gets_an_empty_draft(researcher):
     therapy = TherapyFactory()
     draft = start_draft(therapy, researcher)
     assert (draft.state, draft.number) == (State.DRAFT, 1)
+
+
+def test_the_public_page_and_its_json_ld_follow_each_step(client, live, researcher, consultant):
+    consultant.first_name, consultant.last_name = "Carla", "Reviewer"
+    consultant.save()
+    draft = start_draft(live.therapy, researcher)
+    submitted(draft, researcher, kind="full_review")
+    transition("approve", draft, consultant)
+    preview = ReviewVersion.objects.get(pk=draft.pk).header_html
+    assert "Clinically reviewed by" in preview
+    assert "Carla Reviewer" in preview
+    transition("publish", draft, consultant)
+    html = client.get(live.therapy.get_absolute_url()).content.decode()
+    today = timezone.localdate()
+    assert f'"dateModified": "{today.isoformat()}"' in html
+    assert f'"lastReviewed": "{today.replace(day=1).isoformat()}"' in html
+    assert f'<time datetime="{today.isoformat()}">' in html  # the last update
+    assert "Carla Reviewer" in html
+    assert "what changed" in html
