@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass, field
 from html import escape as escape_html
 
-from django.db.models.functions import Length
+from django.db import connections, router
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from ratings.models import Attribute
 from ratings.scale import scale_html
 
 from .models import ReviewVersion, Therapy
@@ -77,34 +76,58 @@ class Comparison:
         return compare_query(self.requested[:MAX_COMPARED])
 
 
+# Each published version asked for, once per attribute (in the attributes' order), with its
+# rating on that attribute if it has one. "LEFT JOIN ... ON true" keeps a row per version
+# even if no attribute exists. The LATERAL subquery (kept apart by its LIMIT; there is one
+# rating at most) looks each rating up by its unique index, whatever the planner guesses of
+# the attribute table, too small for autovacuum ever to analyse.
+COMPARED_RATINGS = """
+SELECT t.slug, t.name, c.name AS category, a.id AS attribute_id, a.code, a.label,
+    a.short_label, rating.score, rating.level_code, rating.level_label, rating.has_note
+FROM therapies_reviewversion v
+    JOIN therapies_therapy t ON t.id = v.therapy_id
+    JOIN therapies_category c ON c.id = t.category_id
+    LEFT JOIN ratings_attribute a ON true
+    LEFT JOIN LATERAL (
+        SELECT r.score, e.code AS level_code, e.label AS level_label, r.note_html <> '' AS has_note
+        FROM ratings_rating r LEFT JOIN ratings_evidencelevel e ON e.id = r.evidence_level_id
+        WHERE r.version_id = v.id AND r.attribute_id = a.id
+        LIMIT 1
+    ) rating ON true
+WHERE v.state = 'published' AND t.slug = ANY(%s)
+ORDER BY a."order", a.id
+"""
+
+
+ATTRIBUTE_COLUMNS = ["code", "label", "short_label"]
+
+
 def compare_therapies(query) -> Comparison:
-    """Load what ``query`` asks to compare: a fixed number of queries, whatever is asked."""
+    """Load what ``query`` asks to compare: one query (none when too many are asked for).
+
+    SQL rather than a queryset, for the reason ``ResultsQuery`` gives: building the queryset
+    cost more than running it.
+    """
     comparison = Comparison(requested=requested_slugs(query))
     if comparison.too_many:
         return comparison
     wanted = [slug for slug in comparison.requested if SLUG.fullmatch(slug)]
-    published = ReviewVersion.objects.published()
     therapy_url = therapy_url_maker()
-    found = {}
-    # One row per rating of each version asked for (or one without a rating, if it has none).
-    for slug, name, category, attribute_id, score, level_code, level_label, note in (
-        published.filter(therapy__slug__in=wanted)
-        .annotate(note_length=Length("ratings__note_html"))
-        .values_list(
-            "therapy__slug",
-            "therapy__name",
-            "therapy__category__name",
-            "ratings__attribute_id",
-            "ratings__score",
-            "ratings__evidence_level__code",
-            "ratings__evidence_level__label",
-            "note_length",
-        )
-    ):
-        if slug not in found:
-            found[slug] = ComparedTherapy(slug, name, category, therapy_url(slug))
-        if attribute_id is not None:
-            found[slug].ratings[attribute_id] = (score, level_code, level_label, bool(note))
+    found, attributes = {}, {}
+    with connections[router.db_for_read(ReviewVersion)].cursor() as cursor:
+        cursor.execute(COMPARED_RATINGS, [wanted])
+        names = [column.name for column in cursor.description]
+        for row in cursor.fetchall():
+            row = dict(zip(names, row, strict=True))
+            slug = row["slug"]
+            if slug not in found:
+                found[slug] = ComparedTherapy(slug, row["name"], row["category"], therapy_url(slug))
+            pk = row["attribute_id"]
+            if pk is not None:
+                attributes[pk] = {"pk": pk, **{key: row[key] for key in ATTRIBUTE_COLUMNS}}
+                found[slug].ratings[pk] = (
+                    row["score"], row["level_code"], row["level_label"], bool(row["has_note"])
+                )  # fmt: skip
     comparison.therapies = [found[slug] for slug in comparison.requested if slug in found]
     comparison.unknown = [slug for slug in comparison.requested if slug not in found]
     chosen = [therapy.slug for therapy in comparison.therapies]
@@ -117,7 +140,7 @@ def compare_therapies(query) -> Comparison:
                 attribute,
                 [cell(attribute, therapy, methodology_url) for therapy in comparison.therapies],
             )
-            for attribute in Attribute.objects.values("pk", "code", "label", "short_label")
+            for attribute in attributes.values()
         ]
     return comparison
 
