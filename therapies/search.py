@@ -215,21 +215,28 @@ class TherapySearchForm:
         return ResultsQuery(self.choices, self.ordering, attribute_id)
 
 
-# The reviews a search finds: full-text matches through the search document's GIN index, and
-# therapies whose name or other names are a small misspelling away through the trigram
-# indexes ("<%" is pg_trgm's word similarity above its threshold, 0.6 by default: misspelt
-# names score 0.6 or more, unrelated ones sharing a few letters up to about 0.4).
-SEARCH_MATCHES = (
-    "SELECT id FROM therapies_reviewversion "
-    "WHERE search_document @@ websearch_to_tsquery('english', %(q)s) "
-    "UNION SELECT v.id FROM therapies_reviewversion v "
-    "JOIN therapies_therapy t ON t.id = v.therapy_id "
-    "WHERE %(q)s <%% t.name OR %(q)s <%% t.alternate_names"
+# A search finds the published reviews that mention its words (through the search document's
+# GIN index). Only when none does, it finds those whose name or other names are a small
+# misspelling away (through the trigram indexes; "<%" is pg_trgm's word similarity above its
+# threshold, 0.6 by default: misspelt names score 0.6 or more, unrelated ones sharing a few
+# letters up to about 0.4). PostgreSQL decides which once per statement, so a search whose
+# words are found never pays for the misspelling check.
+TEXT_MATCH = "search_document @@ websearch_to_tsquery('english', %(q)s)"
+BY_NAME = (
+    f"NOT EXISTS (SELECT FROM therapies_reviewversion WHERE state = 'published' AND {TEXT_MATCH})"
 )
-# Higher is better: how well the text matches, plus how close the best name is.
+SEARCH_MATCHES = (
+    f"SELECT id FROM therapies_reviewversion WHERE {TEXT_MATCH} "
+    "UNION ALL SELECT v.id FROM therapies_reviewversion v "
+    "JOIN therapies_therapy t ON t.id = v.therapy_id "
+    f"WHERE ({BY_NAME}) AND (%(q)s <%% t.name OR %(q)s <%% t.alternate_names)"
+)
+# Higher is better: how well the text matches (names weigh most, then the summary, then the
+# text); for matches by name, how close the closest name is.
 RELEVANCE = (
     "ts_rank(v.search_document, websearch_to_tsquery('english', %(q)s)) "
-    "+ greatest(word_similarity(%(q)s, t.name), word_similarity(%(q)s, t.alternate_names))"
+    f"+ CASE WHEN {BY_NAME} THEN greatest(word_similarity(%(q)s, t.name), "
+    "word_similarity(%(q)s, t.alternate_names)) ELSE 0 END"
 )
 # The summary with the matched words between SEARCH_MARK_START and SEARCH_MARK_STOP, as plain
 # unescaped text (``highlighted`` escapes it and turns the marks into <mark>).
@@ -292,7 +299,7 @@ class ResultsQuery:
                 "LEFT JOIN ratings_evidencelevel e ON e.id = r.evidence_level_id"
             )
         if "q" in choices:
-            columns += f", {HEADLINE} AS headline"
+            columns += f", {HEADLINE} AS headline, {BY_NAME} AS by_name"
         # Ordering other than by name reads every match anyway, so the total comes with the
         # page; in name order the page reads only its own rows, and a count is cheaper.
         self.counts_in_page = ordering != "name"

@@ -51,6 +51,8 @@ class TherapyListView(TemplateView):
     def get_context_data(self, **kwargs):
         form = TherapySearchForm(self.request.GET)
         page = results_page(form.results(), self.request.GET.get("page"), self.page_size)
+        # No review mentions the words searched for; these are names close to them.
+        by_name = bool(page.object_list and page.object_list[0].get("by_name"))
         therapy_url = therapy_url_maker()
         rating_label = form.attribute_label
         methodology_url = reverse("ratings:methodology")
@@ -60,6 +62,7 @@ class TherapyListView(TemplateView):
         ]
         return super().get_context_data(
             form=form,
+            matched_by_name=by_name,
             versions=page.object_list,
             page_obj=page,
             paginator=page.paginator,

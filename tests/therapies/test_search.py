@@ -304,3 +304,14 @@ def test_home_offers_entry_points_by_cancer_type_and_by_goal(client):
         assert f'href="{list_url}?attribute={attribute.code}&amp;min=3&amp;sort=rating"' in html
         assert attribute.label in html
     assert "?attribute=safety" not in html
+
+
+def test_a_misspelt_search_says_it_shows_names_spelt_alike(client):
+    PublishedVersionFactory(therapy__name="Melatonin", summary="A hormone that regulates sleep.")
+    PublishedVersionFactory(therapy__name="Ginger", body="Sometimes taken with melatonin.")
+    misspelt = index(client, q="melatonn")
+    assert names(misspelt) == ["Melatonin"]
+    assert "No review uses the words “melatonn”" in misspelt.content.decode()
+    exact = index(client, q="melatonin")
+    assert names(exact) == ["Melatonin", "Ginger"]
+    assert "No review uses the words" not in exact.content.decode()
