@@ -7,7 +7,7 @@ runs at 4x the worker count. Two servers run one after the other: one with the p
 with it switched off (PUBLIC_PAGE_CACHE=0) to measure the views themselves. Each page is
 given as a ratio to the trivial view (/healthz/live), run on the same server just before it.
 
-    python -m bench.run [--rounds 5] [--duration 3] [--rebuild]
+    python -m bench.run [--rounds 7] [--duration 3] [--rebuild]
 """
 
 import argparse
@@ -331,7 +331,7 @@ def summarise(pairs: list[tuple[dict, dict]]) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5, help="runs of each page (and trivial)")
+    parser.add_argument("--rounds", type=int, default=7, help="runs of each page (and trivial)")
     parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the data set")
     args = parser.parse_args(argv)
