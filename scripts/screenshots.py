@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
 PUBLIC = {
     "home": "/",
     "therapy": "/therapies/low-dose-naltrexone/",
-    "index-search": "/therapies/?q=naltrexon",
+    "index-search": "/therapies/?q=naltrexne",
     "compare": "/compare/?therapies=low-dose-naltrexone,melatonin,exercise",
     "methodology": "/methodology/",
 }
