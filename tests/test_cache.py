@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 
 from cancerchoices.cache import GENERATION_KEY, public_content_generation
@@ -175,3 +176,16 @@ def test_prepared_statements_are_on_unless_switched_off():
     options = "sorted(s.DATABASES['default']['OPTIONS'].items())"
     assert "('prepare_threshold', 2), ('server_side_binding', True)" in settings_value(options)
     assert "server_side_binding" not in settings_value(options, DATABASE_PREPARED_STATEMENTS="0")
+
+
+def test_migrating_starts_a_new_generation_so_no_page_of_the_old_code_is_served(client):
+    build_review()
+    client.get(reverse("therapies:list"))  # cached
+    before = public_content_generation()
+    call_command("migrate", verbosity=0)
+    assert public_content_generation() != before
+
+
+def test_each_release_keeps_its_cached_pages_under_its_own_keys():
+    prefix = settings_value("s.CACHES['default']['KEY_PREFIX']", RELEASE="2026-11-26.1")
+    assert prefix == "2026-11-26.1"

@@ -6,6 +6,6 @@ class TherapiesConfig(AppConfig):
     name = "therapies"
 
     def ready(self):
-        from .services import render_unrendered
+        from .services import after_migrate
 
-        post_migrate.connect(render_unrendered, sender=self)
+        post_migrate.connect(after_migrate, sender=self)

@@ -141,12 +141,14 @@ def rerender_crediting(person: Person) -> None:
         render_version(version)
 
 
-def render_unrendered(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """After ``migrate``: store the pages of current versions that have none stored, such as
-    those saved before a release that stores more of each page."""
+def after_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """After ``migrate``, which every release runs: store the pages of current versions that
+    have none stored (saved before a release that stores more of each page), and start a new
+    content generation, so that no page cached by the previous code is served again."""
     if using == DEFAULT_DB_ALIAS:
         for version in _current_versions().filter(article_html=""):
             render_version(version)
+        bump_public_content()
 
 
 def rerender_all() -> int:

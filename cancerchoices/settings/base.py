@@ -154,6 +154,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+# Each release may keep its cached pages under its own keys (RELEASE, e.g. the commit), so that
+# during a rolling deploy the new code never serves a page the old code rendered.
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("RELEASE", "")
 # Anonymous public pages (cancerchoices.middleware): kept in the cache until content changes
 # or PUBLIC_CACHE_TIMEOUT passes; browsers and CDNs may reuse them for PUBLIC_CACHE_MAX_AGE.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
