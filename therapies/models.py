@@ -171,12 +171,6 @@ class ReviewVersionQuerySet(models.QuerySet):
         cutoff = date.today() + timedelta(days=within_days)
         return self.published().with_review_due().filter(review_due__lte=cutoff)
 
-    def in_category(self, slug: str):
-        return self.filter(therapy__category__slug=slug)
-
-    def for_cancer_type(self, slug: str):
-        return self.filter(therapy__cancer_types__slug=slug)
-
 
 class ReviewVersion(models.Model):
     """One version of a therapy's review: everything the public sees on its pages."""

@@ -5,9 +5,9 @@ works. A value we cannot use (an unknown category, ``min=abc``, a NUL byte) is d
 plain message, and the rest of the request still applies.
 
 The index is read far more than anything else, so it is built to cost little when the page
-cache misses: one query for the filters' choices, one for a page of results and their total,
-plain values instead of model instances, and the ``<option>`` lists written here rather than
-by Django's widget templates.
+cache misses: one query for the filters' choices, one SQL statement for a page of results and
+their total (``ResultsQuery``), plain values instead of model instances, and the ``<option>``
+lists written here rather than by Django's widget templates.
 """
 
 from functools import cached_property
@@ -310,19 +310,21 @@ class ResultsQuery:
             f"ORDER BY {ORDERINGS[ordering]} LIMIT %(limit)s OFFSET %(offset)s"
         )
 
-    def _run(self, sql: str, params: dict) -> list[dict]:
-        with connections[router.db_for_read(ReviewVersion)].cursor() as cursor:
-            cursor.execute(sql, params)
-            names = [column.name for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
     def page(self, offset: int, limit: int) -> list[dict]:
         """Rows ``offset`` to ``offset + limit``; each has ``total`` when ``counts_in_page``."""
-        return self._run(self.page_sql, {**self.params, "offset": offset, "limit": limit})
+        return fetch_rows(self.page_sql, {**self.params, "offset": offset, "limit": limit})
 
     def count(self) -> int:
         sql = f"SELECT count(*) AS total FROM therapies_reviewversion v WHERE {self.conditions}"
-        return self._run(sql, self.params)[0]["total"]
+        return fetch_rows(sql, self.params)[0]["total"]
+
+
+def fetch_rows(sql: str, params) -> list[dict]:
+    """The rows of a public read (on the replica, when there is one), as {column: value}."""
+    with connections[router.db_for_read(ReviewVersion)].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def therapy_url_maker():

@@ -3,24 +3,23 @@
 Readers choose therapies with ``?therapies=a,b`` or, from the index's checkboxes (no
 JavaScript), ``?therapies=a&therapies=b``; both forms may be mixed.
 
-Built to cost little when the page cache misses: plain values rather than model instances,
-the chosen therapies and their ratings in one query, and the list of therapies one could add
-(every published one) written as ``<option>``s here rather than by a template loop.
+Built to cost little when the page cache misses: the chosen therapies, the attributes and the
+ratings in one SQL statement, as plain values, and each cell of the table written here rather
+than by a template loop. A therapy is added by typing its name (``best_match``).
 """
 
 import re
 from dataclasses import dataclass, field
 from html import escape as escape_html
 
-from django.db import connections, router
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from ratings.scale import scale_html
 
-from .models import ReviewVersion, Therapy
-from .search import ResultsQuery, therapy_url_maker
+from .models import Therapy
+from .search import ResultsQuery, fetch_rows, therapy_url_maker
 
 MAX_COMPARED = 4
 MAX_NAME_LENGTH = 200
@@ -114,20 +113,16 @@ def compare_therapies(query) -> Comparison:
     wanted = [slug for slug in comparison.requested if SLUG.fullmatch(slug)]
     therapy_url = therapy_url_maker()
     found, attributes = {}, {}
-    with connections[router.db_for_read(ReviewVersion)].cursor() as cursor:
-        cursor.execute(COMPARED_RATINGS, [wanted])
-        names = [column.name for column in cursor.description]
-        for row in cursor.fetchall():
-            row = dict(zip(names, row, strict=True))
-            slug = row["slug"]
-            if slug not in found:
-                found[slug] = ComparedTherapy(slug, row["name"], row["category"], therapy_url(slug))
-            pk = row["attribute_id"]
-            if pk is not None:
-                attributes[pk] = {"pk": pk, **{key: row[key] for key in ATTRIBUTE_COLUMNS}}
-                found[slug].ratings[pk] = (
-                    row["score"], row["level_code"], row["level_label"], bool(row["has_note"])
-                )  # fmt: skip
+    for row in fetch_rows(COMPARED_RATINGS, [wanted]):
+        slug = row["slug"]
+        if slug not in found:
+            found[slug] = ComparedTherapy(slug, row["name"], row["category"], therapy_url(slug))
+        pk = row["attribute_id"]
+        if pk is not None:
+            attributes[pk] = {"pk": pk, **{key: row[key] for key in ATTRIBUTE_COLUMNS}}
+            found[slug].ratings[pk] = (
+                row["score"], row["level_code"], row["level_label"], bool(row["has_note"])
+            )  # fmt: skip
     comparison.therapies = [found[slug] for slug in comparison.requested if slug in found]
     comparison.unknown = [slug for slug in comparison.requested if slug not in found]
     chosen = [therapy.slug for therapy in comparison.therapies]
