@@ -1,39 +1,22 @@
 """The public content generation: one number, kept in the shared cache, that names the current
 state of everything the public can see.
 
-Cached public pages are stored under the generation they were rendered in. Publishing, or any
-other change to public content, bumps the number, so every worker on every server stops using
-the old pages at once; they simply expire from the cache later.
+Cached public pages are stored under the generation they were rendered in. Publishing,
+withdrawing, an approved change to a shared reference or glossary term, or an editor's change
+to a vocabulary the pages show bumps the number, so every worker on every server stops using
+the old pages at once; they simply expire from the cache later. Saving a draft does not.
 """
 
 import logging
 import time
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-content-generation"
-
-# Every model whose rows show on a public page. A change to any of them bumps the generation.
-PUBLIC_MODELS = [
-    "therapies.Therapy",
-    "therapies.ReviewVersion",
-    "therapies.SubPage",
-    "therapies.Reference",
-    "therapies.GlossaryTerm",
-    "therapies.Category",
-    "therapies.CancerType",
-    "ratings.Rating",
-    "ratings.Attribute",
-    "ratings.EvidenceLevel",
-    "people.Person",
-    "people.Credit",
-]
-
 
 def public_content_generation() -> int:
     """The current generation, starting a new one (from the clock) if the cache lost it."""
@@ -70,13 +53,12 @@ def _on_public_change(sender, **kwargs):
     bump_public_content()
 
 
-def connect_signals() -> None:
-    for label in PUBLIC_MODELS:
-        model = apps.get_model(label)
+def bump_on_change(*models) -> None:
+    """Every saved or deleted row of ``models`` is public at once (the vocabularies editors
+    manage: attributes, evidence levels, people, categories...): each change starts a new
+    generation. Review content is not among them: it reaches the public by the workflow,
+    which bumps when it publishes or withdraws, so saving a draft leaves the cache alone."""
+    for model in models:
+        label = model._meta.label
         post_save.connect(_on_public_change, sender=model, dispatch_uid=f"public-save-{label}")
         post_delete.connect(_on_public_change, sender=model, dispatch_uid=f"public-delete-{label}")
-    m2m_changed.connect(
-        _on_public_change,
-        sender=apps.get_model("therapies.Therapy").cancer_types.through,
-        dispatch_uid="public-m2m-therapy-cancer-types",
-    )

@@ -1,15 +1,16 @@
 from django.contrib import admin
 from django.db import models
 from markdownx.admin import MarkdownxModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from therapies.images import ImageUploadField
-from therapies.services import render_person, rerender_crediting
+from therapies.rendering import render_person
 
 from .models import Person
 
 
 @admin.register(Person)
-class PersonAdmin(MarkdownxModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin, MarkdownxModelAdmin):
     # A new photo is stored only as a re-encoded JPEG or PNG under a random name.
     formfield_overrides = {
         **MarkdownxModelAdmin.formfield_overrides,
@@ -23,5 +24,3 @@ class PersonAdmin(MarkdownxModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         render_person(obj)
-        if change:
-            rerender_crediting(obj)

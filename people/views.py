@@ -21,6 +21,6 @@ class PersonDetailView(DetailView):
             Credit.objects.filter(person=self.object)
             .filter(version__in=ReviewVersion.objects.published())
             .select_related("version__therapy")
-            .order_by("version__therapy__name")
+            .order_by("version__name")
         )
         return super().get_context_data(credits=credits, **kwargs)

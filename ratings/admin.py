@@ -1,21 +1,14 @@
-from django.contrib import admin, messages
-
-from therapies.services import rerender_all
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Attribute, EvidenceLevel
 
-
-class RerenderOnSaveMixin:
-    """Every review page shows attributes and evidence levels: render them all again."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        count = rerender_all()
-        messages.info(request, f"{count} review pages were updated to show this change.")
+# Review pages compose their ratings from these rows on each request, so an editor's change
+# shows everywhere as soon as it is saved (ratings.apps starts a new page cache generation).
 
 
 @admin.register(Attribute)
-class AttributeAdmin(RerenderOnSaveMixin, admin.ModelAdmin):
+class AttributeAdmin(SimpleHistoryAdmin):
     list_display = ["label", "code", "is_evidence_based", "order"]
     search_fields = ["label", "code"]
 
@@ -25,6 +18,6 @@ class AttributeAdmin(RerenderOnSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(EvidenceLevel)
-class EvidenceLevelAdmin(RerenderOnSaveMixin, admin.ModelAdmin):
+class EvidenceLevelAdmin(SimpleHistoryAdmin):
     list_display = ["label", "code", "score_min", "score_max", "order"]
     search_fields = ["label", "definition"]

@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class RatingsConfig(AppConfig):
     name = "ratings"
+
+    def ready(self):
+        from cancerchoices.cache import bump_on_change
+
+        from .models import Attribute, EvidenceLevel
+
+        # Every review page composes its ratings with these: editors' changes are public at once.
+        bump_on_change(Attribute, EvidenceLevel)

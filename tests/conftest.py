@@ -19,14 +19,17 @@ def _empty_page_cache():
     cache.clear()
 
 
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    return transactional or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests empty every table when they end, the rows migrations loaded
     included: put the rating attributes, evidence levels and role groups back before each."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction"))
-    transactional |= bool({"transactional_db", "live_server"} & set(request.fixturenames))
-    if not transactional:
+    if not _is_transactional(request):
         return
     request.getfixturevalue("transactional_db")
     from django.contrib.auth.models import Group, Permission
@@ -44,3 +47,28 @@ def published_version(db):
     from tests.factories import PublishedVersionFactory
 
     return PublishedVersionFactory()
+
+
+@pytest.fixture(autouse=True)
+def _empty_job_queue(request):
+    """The tables of the job queue (procrastinate) are not Django's to empty after a
+    transactional test: empty them, so no job a test committed runs in a later one."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers"
+        )
+
+
+@pytest.fixture
+def jobs():
+    """``jobs()`` runs every queued background job in the test's transaction (tests/jobs.py)."""
+    from tests.jobs import run_jobs
+
+    return run_jobs

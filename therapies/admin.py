@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -18,17 +19,21 @@ from .models import (
     PageReference,
     Reference,
     ReviewVersion,
+    SharedChange,
     SubPage,
     Therapy,
 )
-from .services import (
-    render_glossary_term,
-    render_version,
-    rerender_citing,
-    rerender_mentioning,
-    rerender_therapy,
-)
-from .workflow import available_transitions
+from .addresses import change_slug
+from .forms import GlossaryTermForm, ReferenceForm, TherapyForm
+from .rendering import render_version
+from .shared_changes import is_in_live_use, propose_change, save_directly
+from .workflow import WorkflowError, available_transitions
+
+# What a new review's first version asks for; the rest is added once it is saved.
+NEW_VERSION_FIELDS = [
+    "therapy", "name", "alternate_names", "category", "cancer_types", "is_sample", "summary",
+    "body",
+]  # fmt: skip
 
 
 @admin.register(Category)
@@ -56,29 +61,49 @@ class VersionLinkInline(admin.TabularInline):
 
 
 @admin.register(Therapy)
-class TherapyAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "is_sample"]
-    list_filter = ["category", "cancer_types", "is_sample"]
-    search_fields = ["name", "alternate_names", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["cancer_types"]
+class TherapyAdmin(SimpleHistoryAdmin):
+    """A therapy is its address; its name and everything else the public reads are edited on
+    its versions. Researchers add therapies; only editors change a slug."""
+
+    list_display = ["__str__", "slug"]
+    search_fields = ["slug", "versions__name", "versions__alternate_names"]
     inlines = [VersionLinkInline]
-    readonly_fields = ["editing"]
+    readonly_fields = ["editing", "former_addresses"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_current_name()
+
+    def get_fields(self, request, obj=None):
+        return ["slug"] if obj is None else ["slug", "former_addresses", "editing"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.has_perm("therapies.change_therapy"):
+            fields.append("slug")
+        return fields
+
+    form = TherapyForm
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if {"name", "alternate_names"} & set(form.changed_data):
-            rerender_therapy(obj)
+        if change:
+            change_slug(therapy=obj, new_slug=obj.slug)
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.display(description="Former addresses (redirect here)")
+    def former_addresses(self, therapy):
+        return ", ".join(therapy.former_slugs.values_list("slug", flat=True)) or "-"
 
     @admin.display(description="Edit the review")
     def editing(self, therapy):
-        if therapy.pk is None:
-            return "Save the therapy first, then add its first version."
         open_version = ReviewVersion.objects.open().filter(therapy=therapy).first()
         if open_version:
             url = reverse("admin:therapies_reviewversion_change", args=[open_version.pk])
             return format_html('<a href="{}">Open version {} ({})</a>', url, open_version.number,
                                open_version.get_state_display().lower())  # fmt: skip
+        if not therapy.versions.exists():
+            url = reverse("admin:therapies_reviewversion_add") + f"?therapy={therapy.pk}"
+            return format_html('<a class="button" href="{}">Write its first version</a>', url)
         url = reverse("admin:therapies_reviewversion_start_draft", args=[therapy.pk])
         return format_html('<a class="button" href="{}">Start a new draft</a>', url)
 
@@ -181,8 +206,8 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
         "last_updated",
         "modified_at",
     ]
-    list_filter = ["state", ReviewDueFilter, "therapy__category"]
-    search_fields = ["therapy__name", "summary"]
+    list_filter = ["state", ReviewDueFilter, "category", "is_sample"]
+    search_fields = ["name", "alternate_names", "therapy__slug", "summary"]
     list_select_related = ["therapy"]
     autocomplete_fields = ["therapy"]
     formfield_overrides = MarkdownxModelAdmin.formfield_overrides
@@ -190,12 +215,14 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
         "state_badge", "public_page", "last_updated", "literature_reviewed", "next_review_due",
         "change_kind", "change_summary", "approval",
     ]  # fmt: skip
+    filter_horizontal = ["cancer_types"]
     fieldsets = [
-        (None, {"fields": ["therapy", "state_badge", "public_page", "summary", "body",
+        (None, {"fields": ["therapy", "state_badge", "public_page", "name", "alternate_names",
+                           "category", "cancer_types", "is_sample", "summary", "body",
                            "seen_revision"]}),
         ("Change", {"fields": ["change_kind", "change_summary", "approval"]}),
         ("Dates (set by publishing)", {"fields": ["last_updated", "literature_reviewed",
-                                                  "next_review_due"]}),
+                                                  "review_interval_months", "next_review_due"]}),
     ]  # fmt: skip
     inlines = [RatingInline, SubPageInline, CreditInline, PageReferenceInline, AuditInline]
 
@@ -227,7 +254,7 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # a new review starts as a draft with only its content
-            return [(None, {"fields": ["therapy", "summary", "body"]})]
+            return [(None, {"fields": NEW_VERSION_FIELDS})]
         return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
@@ -298,29 +325,131 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
+class SharedRecordAdmin(SimpleHistoryAdmin):
+    """References and glossary terms: a change to one that published reviews use waits for a
+    clinical consultant's approval (therapies.shared_changes); others are saved at once."""
+
+    def save_model(self, request, obj, form, change):
+        request.proposed_change = None
+        if change and is_in_live_use(obj):
+            record = type(obj).objects.get(pk=obj.pk)
+            try:
+                request.proposed_change = propose_change(record=record, edited=obj, by=request.user)
+            except WorkflowError as error:
+                request.proposed_change = error
+        else:
+            save_directly(obj)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "proposed_change", None) is None:
+            super().save_related(request, form, formsets, change)
+
+    def response_change(self, request, obj):
+        proposed = getattr(request, "proposed_change", None)
+        if isinstance(proposed, WorkflowError):
+            messages.error(request, str(proposed))
+            return redirect(request.path)
+        if proposed is not None:
+            url = reverse("admin:therapies_sharedchange_change", args=[proposed.pk])
+            messages.info(
+                request,
+                format_html(
+                    "Published reviews use this record, so your change now waits for a clinical "
+                    "consultant's approval; readers see the current text until then. "
+                    '<a href="{}">See the proposed change</a>.',
+                    url,
+                ),
+            )
+            return redirect(request.path)
+        return super().response_change(request, obj)
+
+    @admin.display(description="Pending change")
+    def pending_change(self, record):
+        change = record.changes.filter(state=SharedChange.State.PENDING).first()
+        if change is None:
+            return "-"
+        url = reverse("admin:therapies_sharedchange_change", args=[change.pk])
+        return format_html('<a href="{}">Proposed by {}, waiting for approval</a>', url,
+                           change.proposed_by)  # fmt: skip
+
+
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(SharedRecordAdmin):
+    form = ReferenceForm
     list_display = ["key", "title", "authors", "year", "kind"]
     list_filter = ["kind", "year"]
     search_fields = ["key", "title", "authors", "doi", "pmid"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            rerender_citing(obj)
+    readonly_fields = ["pending_change"]
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(MarkdownxModelAdmin):
+class GlossaryTermAdmin(SharedRecordAdmin, MarkdownxModelAdmin):
+    form = GlossaryTermForm
     list_display = ["term", "short_definition"]
     search_fields = ["term", "variants", "short_definition"]
     prepopulated_fields = {"slug": ["term"]}
+    readonly_fields = ["pending_change"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        render_glossary_term(obj)
-        if change:
-            rerender_mentioning(obj)
+
+@admin.register(SharedChange)
+class SharedChangeAdmin(admin.ModelAdmin):
+    """Proposed changes to references and glossary terms: a consultant approves or rejects one
+    here, its proposer may withdraw it. Proposals are made by saving the record itself."""
+
+    change_form_template = "admin/therapies/sharedchange/change_form.html"
+    list_display = ["__str__", "state", "proposed_by", "proposed_at", "decided_by", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["reference", "glossary_term", "proposed_by", "decided_by"]
+    fields = [
+        "record_link", "state", "proposed_by", "proposed_at", "differences", "decided_by",
+        "decided_at", "comment",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided by the buttons below, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Record")
+    def record_link(self, change):
+        record = change.record
+        url = reverse(f"admin:therapies_{record._meta.model_name}_change", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record)
+
+    @admin.display(description="What changes (approved text, then proposed text)")
+    def differences(self, change):
+        rows = [
+            (record_field_label(change.record, name), change.base.get(name, ""), value)
+            for name, value in change.values.items()
+            if change.base.get(name, "") != value
+        ]
+        if not rows:
+            return "Nothing: the proposal repeats the approved text."
+        return format_html(
+            '<table class="shared-change"><thead><tr><th scope="col">Field</th>'
+            '<th scope="col">Approved (public now)</th><th scope="col">Proposed</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>", rows),
+        )
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(admin_views.decide_shared_change_view)
+        route = path("<int:pk>/decide/", decide, name="therapies_sharedchange_decide")
+        return [route, *super().get_urls()]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.state == SharedChange.State.PENDING:
+            context["decisions"] = admin_views.shared_change_decisions(obj, request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def record_field_label(record, name: str) -> str:
+    return str(record._meta.get_field(name).verbose_name).capitalize()
 
 
 admin.site.index_template = "admin/dashboard.html"

@@ -15,9 +15,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from .forms import TransitionForm
-from .models import ReviewVersion, Therapy
+from .models import ReviewVersion, SharedChange, Therapy
+from .roles import is_clinical_consultant
+from .shared_changes import approve_change, reject_change, withdraw_change
 from .version_diff import diff_versions
-from .views import page_context, subpage_context
+from .views import main_page_context, subpage_context
 from .workflow import TRANSITIONS, WorkflowError, refusal, start_draft, transition
 
 
@@ -33,7 +35,7 @@ def staff_or_404(view):
 
 def _viewable_version(request, pk) -> ReviewVersion:
     version = get_object_or_404(
-        ReviewVersion.objects.select_related("therapy__category", "approved_by__person"), pk=pk
+        ReviewVersion.objects.for_public_page(), pk=pk
     )
     if not request.user.has_perm("therapies.view_reviewversion"):
         raise PermissionDenied
@@ -105,7 +107,7 @@ def preview_view(request, pk, kind=None):
     if kind:
         context, template = subpage_context(version, kind), "therapies/subpage.html"
     else:
-        context, template = page_context(version), "therapies/therapy_detail.html"
+        context, template = main_page_context(version), "therapies/therapy_detail.html"
     context["preview_of"] = version
     return TemplateResponse(request, template, context)
 
@@ -154,3 +156,47 @@ def start_draft_view(request, therapy_pk):
         "opts": ReviewVersion._meta,
     }
     return TemplateResponse(request, "admin/therapies/reviewversion/start_draft.html", context)
+
+
+def shared_change_decisions(change: SharedChange, user) -> list[str]:
+    """The decisions ``user`` may take on the pending ``change``: approve, reject, withdraw."""
+    decisions = []
+    if is_clinical_consultant(user) and change.proposed_by_id != user.pk:
+        decisions += ["approve", "reject"]
+    if change.proposed_by_id == user.pk:
+        decisions.append("withdraw")
+    return decisions
+
+
+SHARED_CHANGE_DECISIONS = {
+    "approve": lambda change, by, comment, seen: approve_change(
+        change=change, by=by, seen_digest=seen
+    ),
+    "reject": lambda change, by, comment, seen: reject_change(
+        change=change, by=by, comment=comment, seen_digest=seen
+    ),
+    "withdraw": lambda change, by, comment, seen: withdraw_change(
+        change=change, by=by, seen_digest=seen
+    ),
+}
+
+
+def decide_shared_change_view(request, pk):
+    """POST: approve, reject (with a comment) or withdraw one proposed change."""
+    change = get_object_or_404(SharedChange, pk=pk)
+    if not request.user.has_perm("therapies.view_sharedchange"):
+        raise PermissionDenied
+    url = reverse("admin:therapies_sharedchange_change", args=[change.pk])
+    decision = request.POST.get("decision", "")
+    if request.method != "POST" or decision not in SHARED_CHANGE_DECISIONS:
+        return redirect(url)
+    try:
+        SHARED_CHANGE_DECISIONS[decision](
+            change, request.user, request.POST.get("comment", ""), request.POST.get("seen", "")
+        )
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        change.refresh_from_db()
+        messages.success(request, f"Done: the change is now {change.get_state_display().lower()}.")
+    return redirect(url)

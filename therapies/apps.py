@@ -6,6 +6,12 @@ class TherapiesConfig(AppConfig):
     name = "therapies"
 
     def ready(self):
-        from .services import after_migrate
+        from cancerchoices.cache import bump_on_change
+
+        from .models import CancerType, Category, GlossaryTerm, Therapy
+        from .rendering import after_migrate
 
         post_migrate.connect(after_migrate, sender=self)
+        # Public as soon as saved (editors only). A reference is public only through the
+        # reviews citing it, and changes for them by approval (therapies.shared_changes).
+        bump_on_change(Category, CancerType, Therapy, GlossaryTerm)

@@ -21,6 +21,7 @@ CONTENT_MODELS = [
     "therapies.Category",
     "therapies.CancerType",
     "therapies.Therapy",
+    "therapies.FormerSlug",
     "therapies.Reference",
     "therapies.GlossaryTerm",
     "people.Person",

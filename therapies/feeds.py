@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import ReviewVersion, Therapy
+from .models import ReviewVersion
 
 NEWEST_FIRST = [
     F("published_at").desc(nulls_last=True),
     F("last_updated").desc(nulls_last=True),
-    "therapy__name",
+    "name",
 ]
 
 
@@ -22,7 +22,7 @@ class VersionFeed(Feed):
     feed_type = Atom1Feed
 
     def item_title(self, version):
-        return version.therapy.name
+        return version.name
 
     def item_description(self, version):
         return version.summary
@@ -58,25 +58,27 @@ class UpdatesFeed(VersionFeed):
 
 
 class TherapyFeed(VersionFeed):
+    """One therapy's published versions; the feed is named as its published version names it."""
+
     def get_object(self, request, slug):
         return get_object_or_404(
-            Therapy.objects.filter(versions__in=ReviewVersion.objects.published()), slug=slug
+            ReviewVersion.objects.published().select_related("therapy"), therapy__slug=slug
         )
 
-    def title(self, therapy):
-        return f"{therapy.name}: review updates from {settings.SITE_NAME}"
+    def title(self, version):
+        return f"{version.name}: review updates from {settings.SITE_NAME}"
 
-    def subtitle(self, therapy):
-        return f"Each published version of our review of {therapy.name_in_sentence}."
+    def subtitle(self, version):
+        return f"Each published version of our review of {version.name_in_sentence}."
 
-    def link(self, therapy):
-        return therapy.get_absolute_url()
+    def link(self, version):
+        return version.therapy.get_absolute_url()
 
-    def items(self, therapy):
+    def items(self, version):
         # The versions a therapy's feed may list (published and superseded), in one place.
         return (
             ReviewVersion.objects.public_history()
-            .filter(therapy=therapy)
+            .filter(therapy=version.therapy_id)
             .select_related("therapy")
             .order_by(*NEWEST_FIRST)
         )

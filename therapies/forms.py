@@ -3,7 +3,8 @@
 from django import forms
 from django.utils import timezone
 
-from .models import ReviewVersion
+from .markdown import marked_terms
+from .models import GlossaryTerm, PageReference, Reference, ReviewVersion, Therapy
 
 
 class ReviewVersionForm(forms.ModelForm):
@@ -13,7 +14,10 @@ class ReviewVersionForm(forms.ModelForm):
 
     class Meta:
         model = ReviewVersion
-        fields = ["therapy", "summary", "body"]
+        fields = [
+            "therapy", "name", "alternate_names", "category", "cancer_types", "is_sample",
+            "review_interval_months", "summary", "body",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,8 +26,17 @@ class ReviewVersionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        name = cleaned.get("name")
+        therapy = cleaned.get("therapy") or self.instance.therapy_id and self.instance.therapy
+        if name and therapy:
+            taken = (
+                ReviewVersion.objects.filter(name__iexact=name)
+                .exclude(therapy=therapy)
+                .exclude(state__in=[ReviewVersion.State.SUPERSEDED, ReviewVersion.State.DISCARDED])
+            )
+            if taken.exists():
+                self.add_error("name", "Another therapy's review already uses this name.")
         if self.instance.pk is None:
-            therapy = cleaned.get("therapy")
             if therapy and ReviewVersion.objects.open().filter(therapy=therapy).exists():
                 raise forms.ValidationError(
                     f"{therapy} already has an open version; edit that one instead."
@@ -62,7 +75,9 @@ class ReviewVersionForm(forms.ModelForm):
         if not old or not new:
             return []
         changes = []
-        for field in ["summary", "body"]:
+        for field in self._meta.fields:
+            if field == "cancer_types":
+                continue
             if getattr(old, field) != getattr(new, field):
                 label = ReviewVersion._meta.get_field(field).verbose_name
                 changes.append((label, getattr(old, field), getattr(new, field)))
@@ -134,3 +149,65 @@ class TransitionForm(forms.Form):
             elif at <= timezone.now():
                 self.add_error("publish_at", "That time has passed; choose a time to come.")
         return cleaned
+
+
+class TherapyForm(forms.ModelForm):
+    class Meta:
+        model = Therapy
+        fields = ["slug"]
+
+
+class ReferenceForm(forms.ModelForm):
+    """A key that any version cites is never renamed: its texts would cite nothing."""
+
+    class Meta:
+        model = Reference
+        fields = "__all__"
+
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        if self.instance.pk and key != self.instance.key:
+            if PageReference.objects.filter(reference=self.instance).exists():
+                raise forms.ValidationError(
+                    f"Reviews cite this reference as @{self.instance.key}, so its key cannot "
+                    "change. Add a new reference instead if you need another key."
+                )
+        return key
+
+
+class GlossaryTermForm(forms.ModelForm):
+    """A slug or form (the term or a variant) that any version's text marks is never removed:
+    the mark would resolve to nothing."""
+
+    class Meta:
+        model = GlossaryTerm
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        term = self.instance
+        if term.pk is None or not term.marking_versions.exists():
+            return cleaned
+        if cleaned.get("slug", term.slug) != term.slug:
+            self.add_error("slug", "Reviews mark this term by its slug, so it cannot change.")
+        edited = GlossaryTerm(
+            term=cleaned.get("term", term.term), variants=cleaned.get("variants", term.variants)
+        )
+        kept = {form.lower() for form in edited.all_forms} | {term.slug}
+        lost = sorted(self._marks_in_use() - kept)
+        if lost:
+            raise forms.ValidationError(
+                "Reviews mark this term as: " + ", ".join(lost) + ". Keep those forms as the "
+                "term or among its variants."
+            )
+        return cleaned
+
+    def _marks_in_use(self) -> set[str]:
+        """How the versions that mark this term write it (lower-cased), slugs included."""
+        texts = []
+        for version in self.instance.marking_versions.prefetch_related("ratings", "subpages"):
+            texts += [version.body, *(r.note for r in version.ratings.all())]
+            texts += [s.body for s in version.subpages.all()]
+        own = {form.lower() for form in self.instance.all_forms} | {self.instance.slug}
+        used = {(slug or shown.strip()).lower() for text in texts for shown, slug in marked_terms(text)}
+        return used & own

@@ -110,6 +110,7 @@ class PageContext:
     references: dict = field(default_factory=dict)
     terms: dict = field(default_factory=dict)
     numbers: dict = field(default_factory=dict)  # reference key -> number on this page
+    marked: dict = field(default_factory=dict)  # glossary slug -> term, for every term marked
     missing: list = field(default_factory=list)
     id_prefix: str = "p"
     _next_id: int = 0
@@ -173,12 +174,13 @@ class TermProcessor(InlineProcessor):
             missing = ElementTree.Element("span", {"class": "term-missing"})
             missing.text = shown
             return missing, m.start(0), m.end(0)
+        self.page.marked[term.slug] = term
         tip_id = self.page.new_id("term")
         wrap = ElementTree.Element("span", {"class": "tip-wrap"})
         link = ElementTree.SubElement(
             wrap,
             "a",
-            {"href": f"/glossary/#{term.slug}", "class": "term", "aria-describedby": tip_id},
+            {"href": term.get_absolute_url(), "class": "term", "aria-describedby": tip_id},
         )
         link.text = shown
         tip = ElementTree.SubElement(

@@ -1,11 +1,15 @@
 """Therapies, their review versions, sub-pages, references and the glossary.
 
-A ``Therapy`` is the stable identity (name, slug, category). What the public reads lives on a
-``ReviewVersion``: the public page always shows the therapy's single published version, and
-edits happen on another version. Markdown is rendered to HTML when a version is saved
-(``therapies.services.render_version``); public pages only read the stored HTML.
+A ``Therapy`` is the stable identity (its address). Everything the public reads lives on a
+``ReviewVersion`` and is approved with it: the public pages always show the therapy's single
+published version, and edits happen on another version. Pages are composed from these rows on
+each request (behind the page cache); only the sanitised HTML of each Markdown text is stored,
+rendered when the text is saved (``therapies.rendering.render_version``), with the index of
+what each text cites (``PageReference``) and marks (``ReviewVersion.marked_terms``).
 """
 
+import hashlib
+import json
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
@@ -18,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
@@ -34,6 +39,8 @@ class Category(models.Model):
     description = models.TextField(blank=True, help_text="One or two plain sentences.")
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name_plural = "categories"
@@ -47,9 +54,7 @@ class CancerTypeQuerySet(models.QuerySet):
         """Cancer types some published review covers, with ``review_count``: how many."""
         return self.annotate(
             review_count=models.Count(
-                "therapies",
-                filter=Q(therapies__versions__in=ReviewVersion.objects.published()),
-                distinct=True,
+                "versions", filter=Q(versions__state=ReviewVersion.State.PUBLISHED)
             )
         ).filter(review_count__gt=0)
 
@@ -59,77 +64,66 @@ class CancerType(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
 
     objects = CancerTypeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Therapy(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(
-        max_length=200, unique=True, help_text="The page address: /therapies/<slug>/."
-    )
-    alternate_names = models.CharField(
-        max_length=500,
-        blank=True,
-        help_text="Other names readers may search for, comma-separated (e.g. 'LDN').",
-    )
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="therapies")
-    cancer_types = models.ManyToManyField(CancerType, blank=True, related_name="therapies")
-    review_interval_months = models.PositiveSmallIntegerField(
-        default=24,
-        help_text="How long after a full literature review the next one is due.",
-    )
-    is_sample = models.BooleanField(
-        default=False,
-        help_text="Sample content for demonstration: the page says its ratings are not real.",
-    )
-
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "therapies"
-        indexes = [
-            # Trigram indexes serve the misspelling-tolerant name match of a search.
-            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="therapy_name_trigrams"),
-            GinIndex(
-                fields=["alternate_names"],
-                opclasses=["gin_trgm_ops"],
-                name="therapy_altname_trigrams",
-            ),
-        ]
 
     def __str__(self):
         return self.name
 
+
+class TherapyQuerySet(models.QuerySet):
+    def with_current_name(self):
+        """Annotate ``current_name``: the name in the therapy's newest version (the admin's
+        label for it; the public reads the name of the published version)."""
+        newest = ReviewVersion.objects.filter(therapy=models.OuterRef("pk")).order_by("-number")
+        return self.annotate(current_name=models.Subquery(newest.values("name")[:1]))
+
+
+class Therapy(models.Model):
+    """The stable identity of a reviewed therapy: its address. Everything the public reads of
+    it (name, other names, category, cancer types, sample flag, review interval) belongs to a
+    version and is approved with it."""
+
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The page address: /therapies/<slug>/. Only editors change it; the old "
+        "addresses then redirect to the new one.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TherapyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name_plural = "therapies"
+
+    def __str__(self):
+        return getattr(self, "current_name", None) or self.slug
+
     def get_absolute_url(self):
         return reverse("therapies:detail", kwargs={"slug": self.slug})
 
-    @property
-    def name_in_sentence(self) -> str:
-        """'Low-dose naltrexone' reads 'low-dose naltrexone' mid-sentence; 'LDN' stays."""
-        if self.name[1:2].islower():
-            return self.name[0].lower() + self.name[1:]
-        return self.name
+
+class FormerSlug(models.Model):
+    """An address a therapy had before an editor changed its slug: it redirects (301)."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="former_slugs")
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.slug
 
 
-# What a review's main page reads: its stored HTML, and what decides the overdue notice.
-MAIN_PAGE_FIELDS = [
-    "therapy", "summary", "header_html", "article_html", "structured_data",
-    "literature_reviewed", "therapy__name", "therapy__slug", "therapy__review_interval_months",
-]  # fmt: skip
-# What its sub-pages and "what changed" page read: stored HTML, dates, and who approved it.
-SUBPAGE_FIELDS = [
-    "therapy", "number", "state", "summary", "subpage_links", "last_updated",
-    "literature_reviewed", "approved_at", "published_at", "therapy__name", "therapy__slug",
-    "therapy__is_sample", "therapy__review_interval_months", "approved_by__username",
-    "approved_by__first_name", "approved_by__last_name", "approved_by__person__name",
-    "approved_by__person__slug", "approved_by__person__credentials",
-]  # fmt: skip
+def name_in_sentence(name: str) -> str:
+    """'Low-dose naltrexone' reads 'low-dose naltrexone' mid-sentence; 'LDN' stays."""
+    if name[1:2].islower():
+        return name[0].lower() + name[1:]
+    return name
 
 
 class ReviewVersionQuerySet(models.QuerySet):
@@ -137,13 +131,10 @@ class ReviewVersionQuerySet(models.QuerySet):
         """The only versions the public may ever see."""
         return self.filter(state=ReviewVersion.State.PUBLISHED)
 
-    def for_main_page(self):
-        """What a review's main page shows, in one query, and nothing else."""
-        return self.select_related("therapy").only(*MAIN_PAGE_FIELDS)
-
-    def for_subpage(self):
-        """What a review's other pages show, in one query, and nothing else."""
-        return self.select_related("therapy", "approved_by__person").only(*SUBPAGE_FIELDS)
+    def for_public_page(self):
+        """A version with what every one of its public pages shows beside its own text: the
+        therapy's address, the category and who approved it (one query)."""
+        return self.select_related("therapy", "category", "approved_by__person")
 
     def public_history(self):
         """Versions that were once public, for the 'what changed' list and feeds."""
@@ -158,7 +149,7 @@ class ReviewVersionQuerySet(models.QuerySet):
     def with_review_due(self):
         """Annotate ``review_due``: last full literature review + the therapy's interval."""
         interval = models.Func(
-            models.F("therapy__review_interval_months"),
+            models.F("review_interval_months"),
             template="make_interval(months => %(expressions)s)",
         )
         due = models.ExpressionWrapper(
@@ -168,7 +159,7 @@ class ReviewVersionQuerySet(models.QuerySet):
 
     def due_for_review(self, within_days: int = 0):
         """Published versions whose next full literature review is due, or due soon."""
-        cutoff = date.today() + timedelta(days=within_days)
+        cutoff = timezone.localdate() + timedelta(days=within_days)
         return self.published().with_review_due().filter(review_due__lte=cutoff)
 
 
@@ -196,6 +187,23 @@ class ReviewVersion(models.Model):
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(editable=False)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    # What the public reads of the therapy is part of the version, approved with the rest.
+    name = models.CharField(max_length=200, help_text="The therapy's public name.")
+    alternate_names = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other names readers may search for, comma-separated (e.g. 'LDN').",
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="versions")
+    cancer_types = models.ManyToManyField(CancerType, blank=True, related_name="versions")
+    is_sample = models.BooleanField(
+        default=False,
+        help_text="Sample content for demonstration: the pages say its ratings are not real.",
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=24,
+        help_text="How long after a full literature review the next one is due.",
+    )
     summary = models.TextField(
         max_length=400,
         help_text="One plain sentence under the title, repeated atop every sub-page.",
@@ -211,22 +219,11 @@ class ReviewVersion(models.Model):
         ),
     )
     body_html = models.TextField(blank=True, editable=False)
-    references_html = models.TextField(
-        blank=True, editable=False, help_text="The main page's numbered reference list."
-    )
-    # The main page, rendered with the Markdown (services.render_version) and again at each
-    # workflow step (services.render_main_page), so a public GET reads one row instead of
-    # assembling ratings, credits and dates from six tables. The overdue notice between the
-    # two parts is the only thing decided at request time: it depends on today's date.
-    header_html = models.TextField(
-        blank=True, editable=False, help_text="The main page's title, summary and dates."
-    )
-    article_html = models.TextField(
-        blank=True, editable=False, help_text="The rest of the main page, to its references."
-    )
-    structured_data = models.TextField(blank=True, editable=False)
-    subpage_links = models.JSONField(
-        default=list, blank=True, editable=False, help_text="[kind, label, url] per sub-page."
+    # The index of what the version's texts mark (its citations are PageReference rows):
+    # which versions to render again when a term's definition changes, and which terms'
+    # slugs may not be renamed.
+    marked_terms = models.ManyToManyField(
+        "GlossaryTerm", blank=True, editable=False, related_name="marking_versions"
     )
     last_updated = models.DateField(
         null=True, blank=True, help_text="Date this content was last published with a change."
@@ -281,19 +278,11 @@ class ReviewVersion(models.Model):
 
     # History keeps what people wrote; the rest is derived from it on every save.
     history = HistoricalRecords(
-        excluded_fields=[
-            "body_html",
-            "references_html",
-            "header_html",
-            "article_html",
-            "structured_data",
-            "subpage_links",
-            "search_document",
-        ]
+        excluded_fields=["body_html", "search_document"], m2m_fields=[cancer_types]
     )
 
     class Meta:
-        ordering = ["therapy__name", "-number"]
+        ordering = ["name", "-number"]
         permissions = [
             ("submit_reviewversion", "Can submit a version for review and recall it"),
             ("review_reviewversion", "Can request changes to, approve and reopen a version"),
@@ -312,10 +301,19 @@ class ReviewVersion(models.Model):
                 name="one_open_version_per_therapy",
             ),
         ]
-        indexes = [GinIndex(fields=["search_document"], name="version_search_document")]
+        indexes = [
+            GinIndex(fields=["search_document"], name="version_search_document"),
+            # Trigram indexes serve the misspelling-tolerant name match of a search.
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="version_name_trigrams"),
+            GinIndex(
+                fields=["alternate_names"],
+                opclasses=["gin_trgm_ops"],
+                name="version_altname_trigrams",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.therapy} (version {self.number}, {self.get_state_display().lower()})"
+        return f"{self.name} (version {self.number}, {self.get_state_display().lower()})"
 
     def save(self, *args, **kwargs):
         if not self.number:
@@ -330,8 +328,8 @@ class ReviewVersion(models.Model):
         """Store the weighted search document of this version (name and alternate names A,
         summary B, body C)."""
         words = (
-            SearchVector(models.Value(self.therapy.name), weight="A", config="english")
-            + SearchVector(models.Value(self.therapy.alternate_names), weight="A", config="english")
+            SearchVector("name", weight="A", config="english")
+            + SearchVector("alternate_names", weight="A", config="english")
             + SearchVector("summary", weight="B", config="english")
             + SearchVector("body", weight="C", config="english")
         )
@@ -342,16 +340,24 @@ class ReviewVersion(models.Model):
         return self.state in self.EDITABLE_STATES
 
     @property
+    def name_in_sentence(self) -> str:
+        return name_in_sentence(self.name)
+
+    @property
+    def alternate_name_list(self) -> list[str]:
+        return [name.strip() for name in self.alternate_names.split(",") if name.strip()]
+
+    @property
     def next_review_due(self) -> date | None:
         if not self.literature_reviewed:
             return None
-        months = self.literature_reviewed.month - 1 + self.therapy.review_interval_months
+        months = self.literature_reviewed.month - 1 + self.review_interval_months
         return date(self.literature_reviewed.year + months // 12, months % 12 + 1, 1)
 
     @property
     def is_overdue(self) -> bool:
         due = self.next_review_due
-        return due is not None and due <= date.today()
+        return due is not None and due <= timezone.localdate()
 
     @property
     def public_modified(self) -> datetime | None:
@@ -390,9 +396,8 @@ class SubPage(models.Model):
         help_text="Markdown, with the same citation and glossary syntax as the review.",
     )
     body_html = models.TextField(blank=True, editable=False)
-    references_html = models.TextField(blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["body_html", "references_html"])
+    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["version", "kind"]
@@ -412,8 +417,8 @@ class SubPage(models.Model):
     def heading(self) -> str:
         if self.title:
             return self.title
-        name = self.version.therapy.name
-        lowered = self.version.therapy.name_in_sentence
+        name = self.version.name
+        lowered = self.version.name_in_sentence
         return {
             self.Kind.FINDINGS: f"How can {lowered} help me?",
             self.Kind.EXPERT_USE: f"How experts use {lowered}",
@@ -562,6 +567,71 @@ class GlossaryTerm(models.Model):
     @property
     def all_forms(self) -> list[str]:
         return [self.term, *(v.strip() for v in self.variants.split(",") if v.strip())]
+
+
+class SharedChange(models.Model):
+    """A change to a reference or glossary term that published reviews cite or mark, waiting
+    for a clinical consultant: the record keeps its approved text until then.
+
+    ``values`` holds the proposed fields exactly as proposed, and ``base`` the record's
+    fields when it was proposed: the approval covers exactly ``values``, and a change made
+    to the record in between makes the proposal stale instead of overwriting it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved and applied"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    reference = models.ForeignKey(
+        Reference, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    glossary_term = models.ForeignKey(
+        GlossaryTerm, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    values = models.JSONField(help_text="The proposed fields.")
+    base = models.JSONField(help_text="The record's fields when the change was proposed.")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reference__isnull=False, glossary_term__isnull=True)
+                | Q(reference__isnull=True, glossary_term__isnull=False),
+                name="shared_change_has_one_record",
+            ),
+            models.UniqueConstraint(
+                fields=["reference"], condition=Q(state="pending"), name="one_pending_per_reference"
+            ),
+            models.UniqueConstraint(
+                fields=["glossary_term"],
+                condition=Q(state="pending"),
+                name="one_pending_per_glossary_term",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Change to {self.record} ({self.get_state_display().lower()})"
+
+    @property
+    def record(self):
+        return self.reference or self.glossary_term
+
+    @property
+    def digest(self) -> str:
+        """Names the proposed values: an approval names the exact text it was shown."""
+        return hashlib.sha256(json.dumps(self.values, sort_keys=True).encode()).hexdigest()
 
 
 class AuditEntry(models.Model):

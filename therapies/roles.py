@@ -7,6 +7,7 @@ VIEW_CONTENT = [
     "therapies.view_therapy", "therapies.view_reviewversion", "therapies.view_subpage",
     "therapies.view_reference", "therapies.view_glossaryterm", "therapies.view_category",
     "therapies.view_cancertype", "therapies.view_pagereference", "therapies.view_auditentry",
+    "therapies.view_sharedchange",
     "ratings.view_rating", "ratings.view_attribute", "ratings.view_evidencelevel",
     "people.view_credit", "people.view_person",
 ]  # fmt: skip
@@ -14,7 +15,8 @@ VIEW_CONTENT = [
 ROLES = {
     "Researcher": [
         *VIEW_CONTENT,
-        "therapies.add_therapy", "therapies.change_therapy",
+        # A new therapy gets its address from its researcher; changing it is for editors.
+        "therapies.add_therapy",
         "therapies.add_reviewversion", "therapies.change_reviewversion",
         "therapies.submit_reviewversion",
         "therapies.add_subpage", "therapies.change_subpage", "therapies.delete_subpage",
@@ -22,6 +24,8 @@ ROLES = {
         "ratings.add_rating", "ratings.change_rating", "ratings.delete_rating",
         "people.add_credit", "people.change_credit", "people.delete_credit",
     ],
+    # The clinical approval of a version or of a change to a shared record is this role's
+    # alone (is_clinical_consultant), whatever permissions another role has.
     "Clinical consultant": [
         *VIEW_CONTENT,
         "therapies.review_reviewversion", "therapies.publish_reviewversion",
@@ -36,7 +40,11 @@ NEVER = {
     "therapies.add_auditentry",
     "therapies.change_auditentry",
     "therapies.delete_auditentry",
+    "therapies.add_sharedchange",
+    "therapies.change_sharedchange",
+    "therapies.delete_sharedchange",
 }
+CONSULTANT_ROLE = "Clinical consultant"
 EDITOR_APPS = ["therapies", "ratings", "people"]
 
 
@@ -59,3 +67,9 @@ def sync_roles(Group, Permission) -> None:  # noqa: N803 (model classes, histori
                     Permission.objects.get(content_type__app_label=app_label, codename=codename)
                 )
         group.permissions.set(permissions)
+
+
+def is_clinical_consultant(user) -> bool:
+    """Only members of the consultant role give a clinical approval (superusers included:
+    being an administrator is no clinical qualification)."""
+    return user.is_active and user.groups.filter(name=CONSULTANT_ROLE).exists()

@@ -228,25 +228,24 @@ BY_NAME = (
 SEARCH_MATCHES = (
     f"SELECT id FROM therapies_reviewversion WHERE {TEXT_MATCH} "
     "UNION ALL SELECT v.id FROM therapies_reviewversion v "
-    "JOIN therapies_therapy t ON t.id = v.therapy_id "
-    f"WHERE ({BY_NAME}) AND (%(q)s <%% t.name OR %(q)s <%% t.alternate_names)"
+    f"WHERE ({BY_NAME}) AND (%(q)s <%% v.name OR %(q)s <%% v.alternate_names)"
 )
 # Higher is better: how well the text matches (names weigh most, then the summary, then the
 # text); for matches by name, how close the closest name is.
 RELEVANCE = (
     "ts_rank(v.search_document, websearch_to_tsquery('english', %(q)s)) "
-    f"+ CASE WHEN {BY_NAME} THEN greatest(word_similarity(%(q)s, t.name), "
-    "word_similarity(%(q)s, t.alternate_names)) ELSE 0 END"
+    f"+ CASE WHEN {BY_NAME} THEN greatest(word_similarity(%(q)s, v.name), "
+    "word_similarity(%(q)s, v.alternate_names)) ELSE 0 END"
 )
 # The summary with the matched words between SEARCH_MARK_START and SEARCH_MARK_STOP, as plain
 # unescaped text (``highlighted`` escapes it and turns the marks into <mark>).
 HEADLINE = "ts_headline('english', v.summary, websearch_to_tsquery('english', %(q)s), %(marks)s)"
 HEADLINE_OPTIONS = f"StartSel={SEARCH_MARK_START}, StopSel={SEARCH_MARK_STOP}, HighlightAll=true"
 ORDERINGS = {
-    "name": "t.name",
-    "updated": "v.last_updated DESC NULLS LAST, t.name",
-    "relevance": f"{RELEVANCE} DESC, t.name",
-    "rating": "r.score DESC NULLS LAST, t.name",
+    "name": "v.name",
+    "updated": "v.last_updated DESC NULLS LAST, v.name",
+    "relevance": f"{RELEVANCE} DESC, v.name",
+    "rating": "r.score DESC NULLS LAST, v.name",
 }
 
 
@@ -267,13 +266,12 @@ class ResultsQuery:
         conditions = ["v.state = 'published'"]
         if "category" in choices:
             conditions.append(
-                "v.therapy_id IN (SELECT t.id FROM therapies_therapy t JOIN therapies_category c "
-                "ON c.id = t.category_id WHERE c.slug = %(category)s)"
+                "v.category_id = (SELECT id FROM therapies_category WHERE slug = %(category)s)"
             )
         if "cancer" in choices:
             conditions.append(
-                "v.therapy_id IN (SELECT tc.therapy_id FROM therapies_therapy_cancer_types tc "
-                "JOIN therapies_cancertype ct ON ct.id = tc.cancertype_id "
+                "v.id IN (SELECT vc.reviewversion_id FROM therapies_reviewversion_cancer_types vc "
+                "JOIN therapies_cancertype ct ON ct.id = vc.cancertype_id "
                 "WHERE ct.slug = %(cancer)s)"
             )
         if attribute_id is not None and "min" in choices:
@@ -285,10 +283,10 @@ class ResultsQuery:
             conditions.append(f"v.id IN ({SEARCH_MATCHES})")
         self.conditions = " AND ".join(conditions)
 
-        columns = "t.name, t.slug, t.alternate_names, c.name AS category, v.summary"
+        columns = "v.name, t.slug, v.alternate_names, c.name AS category, v.summary"
         joins = (
             "therapies_reviewversion v JOIN therapies_therapy t ON t.id = v.therapy_id "
-            "JOIN therapies_category c ON c.id = t.category_id"
+            "JOIN therapies_category c ON c.id = v.category_id"
         )
         if attribute_id is not None:
             # The chosen rating (at most one per version), shown beside each result.

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ratings.scale import scale_html
 
-from .models import Therapy
+from .models import name_in_sentence
 from .search import ResultsQuery, fetch_rows, therapy_url_maker
 
 MAX_COMPARED = 4
@@ -51,8 +51,9 @@ class ComparedTherapy:
     # {attribute id: (score, evidence level code, evidence level label, has a note)}
     ratings: dict = field(default_factory=dict)
 
-    # The same rule as the model's: "Low-dose naltrexone" reads "low-dose naltrexone".
-    name_in_sentence = property(Therapy.name_in_sentence.fget)
+    @property
+    def name_in_sentence(self) -> str:
+        return name_in_sentence(self.name)
 
 
 @dataclass
@@ -81,11 +82,11 @@ class Comparison:
 # rating at most) looks each rating up by its unique index, whatever the planner guesses of
 # the attribute table, too small for autovacuum ever to analyse.
 COMPARED_RATINGS = """
-SELECT t.slug, t.name, c.name AS category, a.id AS attribute_id, a.code, a.label,
+SELECT t.slug, v.name, c.name AS category, a.id AS attribute_id, a.code, a.label,
     a.short_label, rating.score, rating.level_code, rating.level_label, rating.has_note
 FROM therapies_reviewversion v
     JOIN therapies_therapy t ON t.id = v.therapy_id
-    JOIN therapies_category c ON c.id = t.category_id
+    JOIN therapies_category c ON c.id = v.category_id
     LEFT JOIN ratings_attribute a ON true
     LEFT JOIN LATERAL (
         SELECT r.score, e.code AS level_code, e.label AS level_label, r.note_html <> '' AS has_note

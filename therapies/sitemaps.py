@@ -25,7 +25,7 @@ class SitePageSitemap(Sitemap):
 
 class TherapySitemap(Sitemap):
     def items(self):
-        return ReviewVersion.objects.published().select_related("therapy").order_by("therapy__name")
+        return ReviewVersion.objects.published().select_related("therapy").order_by("name")
 
     def location(self, version):
         return version.therapy.get_absolute_url()
@@ -46,7 +46,7 @@ class SubPageSitemap(Sitemap):
         return (
             SubPage.objects.filter(version__in=ReviewVersion.objects.published())
             .select_related("version__therapy")
-            .order_by("version__therapy__name", "kind")
+            .order_by("version__name", "kind")
         )
 
     def lastmod(self, subpage):

@@ -33,10 +33,9 @@ def medical_web_page(version: ReviewVersion, credits) -> dict:
             "url": settings.SITE_URL + credit.person.get_absolute_url(),
         }
 
-    about = {"@type": "MedicalTherapy", "name": therapy.name}
-    alternate_names = [n.strip() for n in therapy.alternate_names.split(",") if n.strip()]
-    if alternate_names:
-        about["alternateName"] = alternate_names
+    about = {"@type": "MedicalTherapy", "name": version.name}
+    if version.alternate_name_list:
+        about["alternateName"] = version.alternate_name_list
     reviewed = version.literature_reviewed or version.last_updated
     optional = {
         "reviewedBy": [person(c) for c in credits if c.role in REVIEWER_ROLES],
@@ -47,7 +46,7 @@ def medical_web_page(version: ReviewVersion, credits) -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
-        "name": therapy.name,
+        "name": version.name,
         "description": version.summary,
         "url": settings.SITE_URL + therapy.get_absolute_url(),
         "about": about,

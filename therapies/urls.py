@@ -4,14 +4,21 @@ from . import views
 from .feeds import TherapyFeed, UpdatesFeed
 
 app_name = "therapies"
+follow_former_slug = views.follow_former_slug
+
+
+def review_page(view_class):
+    return follow_former_slug(view_class.as_view())
+
 
 urlpatterns = [
     path("therapies/", views.TherapyListView.as_view(), name="list"),
-    path("therapies/<slug:slug>/", views.TherapyDetailView.as_view(), name="detail"),
+    # A therapy's former addresses redirect to these (views.follow_former_slug).
+    path("therapies/<slug:slug>/", review_page(views.TherapyDetailView), name="detail"),
     # Before the sub-page pattern, which would otherwise take these for kinds of page.
-    path("therapies/<slug:slug>/feed/", TherapyFeed(), name="therapy_feed"),
-    path("therapies/<slug:slug>/changes/", views.ChangesView.as_view(), name="changes"),
-    path("therapies/<slug:slug>/<slug:kind>/", views.SubPageView.as_view(), name="subpage"),
+    path("therapies/<slug:slug>/feed/", follow_former_slug(TherapyFeed()), name="therapy_feed"),
+    path("therapies/<slug:slug>/changes/", review_page(views.ChangesView), name="changes"),
+    path("therapies/<slug:slug>/<slug:kind>/", review_page(views.SubPageView), name="subpage"),
     path("feeds/updates/", UpdatesFeed(), name="updates_feed"),
     path("glossary/", views.GlossaryView.as_view(), name="glossary"),
     path("compare/", views.CompareView.as_view(), name="compare"),

@@ -1,13 +1,17 @@
+from functools import wraps
+
 from django.core.paginator import Page, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
 from ratings.models import Attribute
 
+from .addresses import current_slug
 from .models import CancerType, GlossaryTerm, ReviewVersion, SubPage
 from .search import ResultsQuery, TherapySearchForm, result_row, therapy_url_maker
+from .structured_data import json_ld, medical_web_page
 from .side_by_side import (
     MAX_COMPARED,
     MAX_NAME_LENGTH,
@@ -24,8 +28,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         recent = list(
             ReviewVersion.objects.published()
-            .order_by("-last_updated", "therapy__name")
-            .values("therapy__name", "therapy__slug", "summary", "last_updated")[:6]
+            .order_by("-last_updated", "name")
+            .values("name", "therapy__slug", "summary", "last_updated")[:6]
         )
         therapy_url = therapy_url_maker()
         for version in recent:
@@ -119,40 +123,86 @@ class CompareView(TemplateView):
         return super().get_context_data(comparison=comparison, max_compared=MAX_COMPARED, **kwargs)
 
 
-def page_context(version: ReviewVersion) -> dict:
-    """What a review's main page shows: almost all of it was stored when the version was
-    rendered. The admin's preview shows the same."""
-    return {"therapy": version.therapy, "version": version}
+def review_context(version: ReviewVersion) -> dict:
+    """What every page of a review shows besides its own text: the version (loaded with
+    ``for_public_page``) and the links to its sub-pages, in reading order (one query)."""
+    kinds = set(version.subpages.values_list("kind", flat=True))
+    slug = version.therapy.slug
+    links = [
+        (kind, label, reverse("therapies:subpage", args=[slug, kind]))
+        for kind, label in SubPage.Kind.choices
+        if kind in kinds
+    ]
+    return {"therapy": version.therapy, "version": version, "subpage_links": links}
+
+
+def main_page_context(version: ReviewVersion) -> dict:
+    """The main page of a review, composed from current rows (six queries in all, whatever
+    the number of ratings, credits or references). The admin's preview shows the same."""
+    ratings = {r.attribute_id: r for r in version.ratings.select_related("evidence_level")}
+    credits = list(version.credits.select_related("person"))
+    return {
+        **review_context(version),
+        "rating_rows": [(a, ratings.get(a.pk)) for a in Attribute.objects.all()],
+        "credits": credits,
+        "page_references": version.page_references.filter(subpage=None).select_related(
+            "reference"
+        ),
+        "structured_data": json_ld(medical_web_page(version, credits)),
+    }
 
 
 def subpage_context(version: ReviewVersion, kind: str) -> dict:
-    """What a sub-page shows: its stored text and reference list, and the review's dates."""
+    """A sub-page: its stored text and its own numbered references, and the review's dates."""
     if kind not in SubPage.Kind.values:
         raise Http404("No such page")
     subpage = get_object_or_404(SubPage, version=version, kind=kind)
     subpage.version = version  # already loaded; spares a query for the heading
-    return {"subpage": subpage, "references_html": subpage.references_html, **page_context(version)}
+    return {
+        **review_context(version),
+        "subpage": subpage,
+        "page_references": subpage.page_references.select_related("reference"),
+    }
 
 
-def published_version(slug: str, versions) -> ReviewVersion:
-    """The published one of ``versions`` (a queryset loading what a page reads) of the
-    therapy ``slug``, or 404."""
-    return get_object_or_404(versions.published(), therapy__slug=slug)
+def published_version(slug: str) -> ReviewVersion:
+    """The published version of the therapy at ``slug``, with what its pages show, or 404."""
+    return get_object_or_404(ReviewVersion.objects.published().for_public_page(), therapy__slug=slug)
+
+
+def follow_former_slug(view):
+    """A therapy's old address answers 301 to the same page at its new one."""
+
+    @wraps(view)
+    def wrapped(request, *args, slug, **kwargs):
+        try:
+            return view(request, *args, slug=slug, **kwargs)
+        except Http404:
+            new_slug = current_slug(slug)
+            if new_slug is None:
+                raise
+            match = request.resolver_match
+            url = reverse(match.view_name, kwargs={**match.kwargs, "slug": new_slug})
+            if request.GET:
+                url += "?" + request.GET.urlencode()
+            return HttpResponsePermanentRedirect(url)
+
+    return wrapped
 
 
 class TherapyDetailView(TemplateView):
     template_name = "therapies/therapy_detail.html"
 
     def get_context_data(self, **kwargs):
-        version = published_version(self.kwargs["slug"], ReviewVersion.objects.for_main_page())
-        return super().get_context_data(**page_context(version), **kwargs)
+        version = published_version(self.kwargs["slug"])
+        return super().get_context_data(**main_page_context(version), **kwargs)
 
 
 class SubPageView(TemplateView):
     template_name = "therapies/subpage.html"
 
     def get_context_data(self, **kwargs):
-        version = published_version(self.kwargs["slug"], ReviewVersion.objects.for_subpage())
+        version = published_version(self.kwargs["slug"])
         context = subpage_context(version, self.kwargs["kind"])
         return super().get_context_data(**context, **kwargs)
 
@@ -163,13 +213,15 @@ class ChangesView(TemplateView):
     template_name = "therapies/changes.html"
 
     def get_context_data(self, **kwargs):
-        version = published_version(self.kwargs["slug"], ReviewVersion.objects.for_subpage())
+        version = published_version(self.kwargs["slug"])
         history = (
             ReviewVersion.objects.public_history()
             .filter(therapy=version.therapy)
             .order_by("-published_at")
         )
-        return super().get_context_data(history=history, **page_context(version), **kwargs)
+        return super().get_context_data(
+            history=history, therapy=version.therapy, version=version, **kwargs
+        )
 
 
 class GlossaryView(ListView):

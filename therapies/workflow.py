@@ -15,10 +15,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from cancerchoices import notifications
+from cancerchoices.cache import bump_public_content
 
-from .models import AuditEntry, ReviewVersion
-from .services import render_main_page, render_version
+from . import tasks
+from .models import AuditEntry, Reference, ReviewVersion
+from .rendering import fresh_fragments, render_version
+from .roles import is_clinical_consultant
 
 State = ReviewVersion.State
 ChangeKind = ReviewVersion.ChangeKind
@@ -62,8 +64,17 @@ TRANSITIONS = {
 
 
 def content_fingerprint(version: ReviewVersion) -> str:
-    """A hash of everything the public would see of this version (not its state or dates)."""
+    """A hash of everything the public would see of this version (not its state or dates),
+    the details of the references it cites and the glossary terms it marks included."""
+    from .shared_changes import values_of  # it builds on this module's WorkflowError
+
     content = {
+        "name": version.name,
+        "alternate_names": version.alternate_names,
+        "category": version.category_id,
+        "cancer_types": sorted(version.cancer_types.values_list("pk", flat=True)),
+        "is_sample": version.is_sample,
+        "review_interval_months": version.review_interval_months,
         "summary": version.summary,
         "body": version.body,
         "ratings": sorted(
@@ -71,6 +82,13 @@ def content_fingerprint(version: ReviewVersion) -> str:
         ),
         "subpages": sorted(version.subpages.values_list("kind", "title", "body")),
         "credits": sorted(version.credits.values_list("person_id", "role", "order")),
+        "references": sorted(
+            (reference.key, values_of(reference))
+            for reference in Reference.objects.filter(
+                pk__in=version.page_references.values("reference")
+            )
+        ),
+        "terms": sorted((term.slug, values_of(term)) for term in version.marked_terms.all()),
     }
     return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()
 
@@ -90,8 +108,10 @@ def refusal(name: str, version: ReviewVersion, user: AbstractBaseUser | None) ->
     worked_on_it = version.created_by_id == user.pk or version.editors.filter(pk=user.pk).exists()
     if name == "recall" and not worked_on_it:
         return "Only someone who worked on this version can recall it."
-    if name == "approve" and version.editors.filter(pk=user.pk).exists():
-        return "You edited this version, so someone else must approve it."
+    if name == "approve" and not is_clinical_consultant(user):
+        return "Only a clinical consultant can give the clinical approval."
+    if name == "approve" and worked_on_it:
+        return "You worked on this version, so someone else must approve it."
     return None
 
 
@@ -112,7 +132,8 @@ def _lock(version: ReviewVersion, expected_revision: int | None) -> ReviewVersio
 def _record(version, user, name, from_state, comment="") -> None:
     version.revision += 1
     version.save()
-    render_main_page(version)  # its dates, approval and "what changed" link follow the step
+    if State.PUBLISHED in (from_state, version.state):
+        bump_public_content()  # the public sees the step: no cached page may outlive it
     AuditEntry.objects.create(
         version=version,
         actor=user,
@@ -121,7 +142,8 @@ def _record(version, user, name, from_state, comment="") -> None:
         to_state=version.state,
         comment=comment,
     )
-    transaction.on_commit(lambda: notifications.transition_done(version.pk, name, comment))
+    # Deferred in this transaction: the e-mail job exists only if the step commits.
+    tasks.notify_transition.defer(version_id=version.pk, action=name, comment=comment)
 
 
 def transition(
@@ -165,6 +187,13 @@ def _void_approval(version: ReviewVersion, user) -> None:
 def _apply(name, version, user, comment, change_kind, change_summary, publish_at):
     if TRANSITIONS[name].needs_comment and not comment.strip():
         raise WorkflowError("Please say why: a comment is required for this step.")
+    if name in {"submit", "approve", "publish"}:
+        missing = fresh_fragments(version).missing
+        if missing:
+            raise WorkflowError(
+                f"The text cites or marks what does not exist: {', '.join(missing)}. "
+                "Fix it in a draft first; nothing was done."
+            )
     from_state = version.state
 
     if name == "submit":
@@ -226,15 +255,22 @@ def start_draft(therapy, user) -> ReviewVersion:
         or ReviewVersion.objects.filter(therapy=therapy).order_by("-number").first()
     )
     if source is None:
-        draft = ReviewVersion.objects.create(therapy=therapy, summary="", created_by=user)
-    else:
-        draft = _copy(source, user)
+        raise WorkflowError("This therapy has no review yet: write its first version instead.")
+    draft = _copy(source, user)
     draft.editors.add(user)
     AuditEntry.objects.create(
         version=draft, actor=user, action="start_draft", from_state=State.DRAFT,
-        to_state=State.DRAFT, comment=f"From version {source.number}" if source else "",
+        to_state=State.DRAFT, comment=f"From version {source.number}",
     )  # fmt: skip
     return draft
+
+
+# What a new draft takes over from the version it starts from (besides its ratings, sub-pages
+# and credits); the change, approval and workflow fields start empty.
+COPIED_FIELDS = [
+    "name", "alternate_names", "category_id", "is_sample", "review_interval_months", "summary",
+    "body", "last_updated", "literature_reviewed",
+]  # fmt: skip
 
 
 def _copy(source: ReviewVersion, user) -> ReviewVersion:
@@ -245,12 +281,10 @@ def _copy(source: ReviewVersion, user) -> ReviewVersion:
     }
     draft = ReviewVersion.objects.create(
         therapy=source.therapy,
-        summary=source.summary,
-        body=source.body,
-        last_updated=source.last_updated,
-        literature_reviewed=source.literature_reviewed,
+        **{name: getattr(source, name) for name in COPIED_FIELDS},
         created_by=user,
     )
+    draft.cancer_types.set(source.cancer_types.all())
     for related, objects in children.items():
         for obj in objects:
             obj.pk = None

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    # The background worker's queue (docs/worker.md); before the apps that define tasks.
+    "procrastinate.contrib.django",
     "cancerchoices",
     "therapies",
     "ratings",
@@ -234,3 +236,8 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # Versions in review longer than this show as "stuck" on the admin dashboard.
 STUCK_IN_REVIEW_DAYS = 14
+
+# The background worker (procrastinate, docs/worker.md). Jobs live in this database, so a job
+# queued inside a transaction commits or rolls back with it. Successful jobs are deleted (a
+# publish check every minute would pile up); failed ones stay, for the admin to inspect.
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}

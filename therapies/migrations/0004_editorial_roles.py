@@ -1,18 +1,7 @@
-"""Create the Researcher, Clinical consultant and Editor groups with their permissions."""
+"""Created the role groups; 0012 now creates them with the permissions of today's roles
+(``therapies.roles`` names models that only exist from 0011 on)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-from therapies.roles import sync_roles
-
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):
@@ -23,4 +12,4 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = []

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from therapies.models import ReviewVersion
+from therapies.models import ReviewVersion, SharedChange
+from therapies.roles import is_clinical_consultant
 
 register = template.Library()
 State = ReviewVersion.State
@@ -14,15 +15,18 @@ State = ReviewVersion.State
 @register.inclusion_tag("admin/includes/dashboard.html")
 def review_dashboard(user):
     """The admin home's work lists, for the signed-in person."""
-    versions = ReviewVersion.objects.select_related("therapy").order_by("therapy__name")
+    versions = ReviewVersion.objects.order_by("name")
     mine = Q(created_by=user) | Q(editors=user)
     stuck_since = timezone.now() - timedelta(days=settings.STUCK_IN_REVIEW_DAYS)
     awaiting = versions.filter(state=State.IN_REVIEW).exclude(editors=user)
     return {
+        "shared_changes": SharedChange.objects.filter(state=SharedChange.State.PENDING)
+        .select_related("reference", "glossary_term", "proposed_by")
+        .order_by("proposed_at"),
         "sections": [
             (
                 "Awaiting my review",
-                awaiting if user.has_perm("therapies.review_reviewversion") else versions.none(),
+                awaiting if is_clinical_consultant(user) else versions.none(),
                 "Nothing is waiting for you.",
             ),
             (
@@ -37,14 +41,14 @@ def review_dashboard(user):
             ),
             (
                 "Full literature review overdue",
-                ReviewVersion.objects.due_for_review().select_related("therapy"),
+                ReviewVersion.objects.due_for_review().order_by("name"),
                 "No review is overdue.",
             ),
             (
                 "Full literature review due within 90 days",
                 ReviewVersion.objects.due_for_review(90)
                 .exclude(pk__in=ReviewVersion.objects.due_for_review().values("pk"))
-                .select_related("therapy"),
+                .order_by("name"),
                 "None due in the next 90 days.",
             ),
             (

@@ -33,7 +33,7 @@ from therapies.models import (
     SubPage,
     Therapy,
 )
-from therapies.services import render_glossary_term, render_person, render_version
+from therapies.rendering import render_glossary_term, render_person, render_version
 from therapies.workflow import content_fingerprint, start_draft, transition
 
 
@@ -224,22 +224,17 @@ class Loader:
         levels = {level.code: level for level in EvidenceLevel.objects.all()}
         versions = []
         for spec in demo_content.THERAPIES:
-            therapy = _save(
-                Therapy(
-                    name=spec["name"],
-                    slug=spec["slug"],
-                    alternate_names=spec["alternate_names"],
-                    category=Category.objects.get(slug=spec["category"]),
-                    review_interval_months=spec.get("review_interval_months", 24),
-                    is_sample=True,
-                )
-            )
-            therapy.cancer_types.set(CancerType.objects.filter(slug__in=spec["cancer_types"]))
+            therapy = _save(Therapy(slug=spec["slug"]))
 
             published_at = datetime.combine(spec["last_updated"], time(12), tzinfo=UTC)
             version = _save(
                 ReviewVersion(
                     therapy=therapy,
+                    name=spec["name"],
+                    alternate_names=spec["alternate_names"],
+                    category=Category.objects.get(slug=spec["category"]),
+                    review_interval_months=spec.get("review_interval_months", 24),
+                    is_sample=True,
                     state=ReviewVersion.State.PUBLISHED,
                     summary=spec["summary"],
                     body=spec["body"],
@@ -254,6 +249,7 @@ class Loader:
                 )
             )
             version.editors.add(author)
+            version.cancer_types.set(CancerType.objects.filter(slug__in=spec["cancer_types"]))
 
             missing = set(attributes) - set(spec["ratings"])
             if missing:

@@ -1,4 +1,5 @@
-"""E-mail to the people concerned by a workflow step. Called only after the step commits."""
+"""E-mail to the people concerned by a workflow step, sent by the background worker
+(``therapies.tasks.notify_transition``) once the step has committed."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,16 +36,20 @@ def recipients(version, action: str) -> list[str]:
 
 
 def transition_done(version_pk: int, action: str, comment: str = "") -> None:
+    """Send the e-mail for step ``action`` of a version; steps nobody needs to hear of send none.
+
+    A failure to send (an SMTP error, the mail server unreachable) raises: the worker retries.
+    """
     from therapies.models import ReviewVersion
 
     if action not in SUBJECTS:
         return
-    version = ReviewVersion.objects.select_related("therapy", "approved_by").get(pk=version_pk)
+    version = ReviewVersion.objects.select_related("created_by", "approved_by").get(pk=version_pk)
     to = recipients(version, action)
     if not to:
         return
     lines = [
-        f"{version.therapy.name}, version {version.number}: {version.get_state_display()}.",
+        f"{version.name}, version {version.number}: {version.get_state_display()}.",
         f"Change: {version.change_summary}" if version.change_summary else "",
         f"Comment: {comment}" if comment else "",
         "Open it: "
@@ -52,7 +57,7 @@ def transition_done(version_pk: int, action: str, comment: str = "") -> None:
         + reverse("admin:therapies_reviewversion_change", args=[version.pk]),
     ]
     send_mail(
-        SUBJECTS[action].format(therapy=version.therapy.name),
+        SUBJECTS[action].format(therapy=version.name),
         "\n\n".join(line for line in lines if line),
         None,
         to,

@@ -1,0 +1,169 @@
+"""The stored HTML of Markdown texts, and the index of what each text cites and marks.
+
+Only what is expensive or unsafe to redo on a public GET is stored: the sanitised HTML of each
+Markdown text (a version's "at a glance", its rating notes and sub-pages; glossary definitions;
+people's biographies), the numbered references of each page (``PageReference``) and the glossary
+terms a version marks (``ReviewVersion.marked_terms``). Everything else on a page is composed by
+templates from current rows on each request.
+
+A stored fragment depends on its own text and on the references and glossary terms it cites or
+marks (their tooltips). The text of a version changes only while it is a draft; a shared record
+changes for the public only by an approved change (``therapies.shared_changes``), after which
+the background worker renders the versions that cite or mark it again
+(``therapies.tasks.rerender_versions``). ``manage.py check_fragments`` proves stored equals fresh.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from cancerchoices.cache import bump_public_content
+from people.models import Person
+from ratings.models import Rating
+
+from .markdown import PageContext, page_context_for, render
+from .models import GlossaryTerm, PageReference, ReviewVersion, SubPage
+
+
+@dataclass
+class VersionFragments:
+    """Everything stored for one version, freshly rendered from its Markdown."""
+
+    body_html: str = ""
+    note_html: dict = field(default_factory=dict)  # rating pk -> HTML
+    subpage_html: dict = field(default_factory=dict)  # sub-page pk -> HTML
+    # (sub-page pk or None for the main page, reference pk, number), in page order
+    page_references: list = field(default_factory=list)
+    marked_term_ids: set = field(default_factory=set)
+    # Citations and terms that resolve to nothing ("@key", "[[term]]"): a version with any is
+    # never published.
+    missing: list = field(default_factory=list)
+
+
+def fresh_fragments(version: ReviewVersion) -> VersionFragments:
+    """Render ``version``'s Markdown as a save would, without storing anything.
+
+    The main page numbers references across the "at a glance" text and the rating notes, in
+    page order; each sub-page numbers its own.
+    """
+    ratings = list(version.ratings.order_by("attribute__order"))
+    subpages = list(version.subpages.all())
+    shared = page_context_for(version.body, *(r.note for r in ratings), *(s.body for s in subpages))
+    fragments = VersionFragments()
+
+    main = PageContext(references=shared.references, terms=shared.terms, id_prefix="main")
+    fragments.body_html = render(version.body, main)
+    for rating in ratings:
+        fragments.note_html[rating.pk] = render(rating.note, main)
+    pages = [(None, main)]
+    for subpage in subpages:
+        page = PageContext(references=shared.references, terms=shared.terms, id_prefix=subpage.kind)
+        fragments.subpage_html[subpage.pk] = render(subpage.body, page, top_level=2)
+        pages.append((subpage.pk, page))
+    for subpage_pk, page in pages:
+        fragments.page_references += [
+            (subpage_pk, page.references[key].pk, number) for key, number in page.numbers.items()
+        ]
+        fragments.marked_term_ids |= {term.pk for term in page.marked.values()}
+        fragments.missing += [marker for marker in page.missing if marker not in fragments.missing]
+    return fragments
+
+
+def stored_fragments(version: ReviewVersion) -> VersionFragments:
+    """What is stored for ``version`` now, in the shape of ``fresh_fragments``."""
+    return VersionFragments(
+        body_html=version.body_html,
+        note_html=dict(version.ratings.values_list("pk", "note_html")),
+        subpage_html=dict(version.subpages.values_list("pk", "body_html")),
+        page_references=list(
+            version.page_references.order_by("subpage_id", "number").values_list(
+                "subpage_id", "reference_id", "number"
+            )
+        ),
+        marked_term_ids=set(version.marked_terms.values_list("pk", flat=True)),
+    )
+
+
+@transaction.atomic
+def render_version(version: ReviewVersion) -> None:
+    """Store the fragments of ``version``: its rendered Markdown and what it cites and marks."""
+    fragments = fresh_fragments(version)
+    ReviewVersion.objects.filter(pk=version.pk).update(body_html=fragments.body_html)
+    version.body_html = fragments.body_html
+    Rating.objects.bulk_update(
+        [Rating(pk=pk, note_html=html) for pk, html in fragments.note_html.items()], ["note_html"]
+    )
+    SubPage.objects.bulk_update(
+        [SubPage(pk=pk, body_html=html) for pk, html in fragments.subpage_html.items()],
+        ["body_html"],
+    )
+    version.page_references.all().delete()
+    PageReference.objects.bulk_create(
+        PageReference(version=version, subpage_id=subpage, reference_id=reference, number=number)
+        for subpage, reference, number in fragments.page_references
+    )
+    version.marked_terms.set(fragments.marked_term_ids)
+
+
+def version_differences(version: ReviewVersion) -> list[str]:
+    """How the fragments stored for ``version`` differ from a fresh render (none: empty)."""
+    fresh, stored = fresh_fragments(version), stored_fragments(version)
+    differences = []
+    if fresh.body_html != stored.body_html:
+        differences.append("the 'at a glance' text")
+    for pk in fresh.note_html.keys() | stored.note_html.keys():
+        if fresh.note_html.get(pk) != stored.note_html.get(pk):
+            differences.append(f"the evidence note of rating {pk}")
+    for pk in fresh.subpage_html.keys() | stored.subpage_html.keys():
+        if fresh.subpage_html.get(pk) != stored.subpage_html.get(pk):
+            differences.append(f"the text of sub-page {pk}")
+    if sorted(fresh.page_references, key=str) != sorted(stored.page_references, key=str):
+        differences.append("the numbered references")
+    if fresh.marked_term_ids != stored.marked_term_ids:
+        differences.append("the glossary terms it marks")
+    return differences
+
+
+def render_person(person: Person) -> str:
+    """Store (and return) the HTML of a person's biography."""
+    person.bio_html = _render_alone(person.bio, "bio", top_level=2)
+    Person.objects.filter(pk=person.pk).update(bio_html=person.bio_html)
+    return person.bio_html
+
+
+def render_glossary_term(term: GlossaryTerm) -> str:
+    """Store (and return) the HTML of a glossary term's longer definition."""
+    term.definition_html = _render_alone(term.definition, term.slug)
+    GlossaryTerm.objects.filter(pk=term.pk).update(definition_html=term.definition_html)
+    return term.definition_html
+
+
+def _render_alone(text: str, id_prefix: str, top_level: int = 3) -> str:
+    return render(text, page_context_for(text, id_prefix=id_prefix), top_level=top_level)
+
+
+def current_versions():
+    """Versions whose pages anyone may still see: the live ones and the open drafts."""
+    return ReviewVersion.objects.filter(
+        state__in=[ReviewVersion.State.PUBLISHED, *ReviewVersion.OPEN_STATES]
+    )
+
+
+def versions_citing(reference) -> list[int]:
+    """Ids of the current versions whose pages cite ``reference``."""
+    return list(
+        current_versions().filter(page_references__reference=reference).distinct().values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def versions_marking(term: GlossaryTerm) -> list[int]:
+    """Ids of the current versions whose texts mark ``term``."""
+    return list(current_versions().filter(marked_terms=term).values_list("pk", flat=True))
+
+
+def after_migrate(**kwargs) -> None:
+    """Start a new content generation after ``migrate``, which every release runs, so that no
+    page cached by the previous code is served again."""
+    bump_public_content()

@@ -1,0 +1,93 @@
+"""Background jobs: fan-out work that must not run inside a web request (docs/worker.md).
+
+Jobs are rows in PostgreSQL (procrastinate), run by ``manage.py procrastinate worker``. Queue
+them with ``defer(task, **arguments)`` inside the transaction that makes them necessary: the
+job then commits, or rolls back, with that transaction.
+"""
+
+from django.db import close_old_connections, transaction
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.django_connector import DjangoConnector
+from procrastinate.jobs import JobDeferrer
+from procrastinate.manager import JobManager
+
+from cancerchoices.cache import bump_public_content
+from cancerchoices.db_router import use_primary
+
+# Queues a job on Django's connection of the calling thread, so inside its open transaction.
+_in_transaction = JobManager(connector=DjangoConnector())
+
+
+def defer(task, **arguments) -> int:
+    """Queue a job of ``task`` in the current transaction; returns the job's id.
+
+    ``task.defer()`` does the same in a web process, but in the worker the app's connector is
+    procrastinate's own connection pool, which commits the job at once: before the work that
+    queued it (a scheduled publish queues its e-mail), and even if that work then rolls back.
+    """
+    return JobDeferrer(job_manager=_in_transaction, job=task.configure().job).defer(**arguments)
+
+
+def run_like_a_request(call_next, context, worker):
+    """What a request gets, for each job in the worker's threads: connections past
+    CONN_MAX_AGE or broken (a database restart) are replaced, and every read goes to the
+    primary, because a job must see the commit that queued it, not a lagging replica."""
+    close_old_connections()
+    try:
+        with use_primary():
+            return call_next()
+    finally:
+        close_old_connections()
+
+
+@app.task(
+    queue="rendering",
+    # A deadlock or a dropped connection is worth another try, 5 and then 25 seconds later.
+    retry=RetryStrategy(max_attempts=2, exponential_wait=5),
+    task_middleware=[run_like_a_request],
+)
+def rerender_versions(version_ids: list[int]) -> None:
+    """Render the stored HTML of these versions again (those that still exist), after a change
+    to something they show, such as a reference or a glossary term."""
+    from therapies.models import ReviewVersion
+    from therapies.rendering import render_version
+
+    for pk in sorted(set(version_ids)):
+        with transaction.atomic():
+            # Locked, so a draft saved meanwhile is rendered from its new text, never the old.
+            version = ReviewVersion.objects.select_for_update().filter(pk=pk).first()
+            if version is not None:
+                render_version(version)
+    bump_public_content()
+
+
+@app.task(
+    queue="email",
+    # A mail outage loses nothing: tried again after 5 s, 25 s, 2 min, 10 min, 52 min and 4.3 h
+    # (5.4 hours in all). SMTP errors and refused or timed-out connections are OSErrors; any
+    # other error (a deleted version) fails the job at once, for the admin to see.
+    retry=RetryStrategy(max_attempts=6, exponential_wait=5, retry_exceptions=[OSError]),
+    task_middleware=[run_like_a_request],
+)
+def notify_transition(version_id: int, action: str, comment: str = "") -> None:
+    """E-mail the people concerned by workflow step ``action`` of a version."""
+    from therapies.notifications import transition_done
+
+    transition_done(version_id, action, comment)
+
+
+@app.periodic(cron="* * * * *")
+@app.task(
+    queue="publishing",
+    # At most one waiting: if the workers fall behind, the minutes do not pile up.
+    queueing_lock="publish_scheduled",
+    task_middleware=[run_like_a_request],
+)
+def publish_scheduled(timestamp: int) -> int:
+    """Every minute: publish the approved versions whose time has come. However many workers
+    run, each minute is queued once (docs/worker.md); ``publish_due`` locks each version it
+    publishes, so even overlapping runs publish each once. Returns how many it published."""
+    from therapies.workflow import publish_due
+
+    return len(publish_due())
