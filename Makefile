@@ -6,7 +6,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cancerchoices.settings.local
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run stop test db lint format lock postgres-server chromium bench wrk redis-server backup restore
+.PHONY: run stop worker test db lint format lock postgres-server chromium bench wrk redis-server backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v python3 >/dev/null || { echo "Python 3.11 is required."; exit 1; }
@@ -24,6 +24,17 @@ postgres-server:
 db: $(VENV)/.installed postgres-server
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m cancerchoices.localdb start; fi
 
+# Signal $(3) to the process in pid file $(1) if it still runs and its command line holds $(2)
+# (a stale file may name another process by now), wait up to 60 s for it to end, remove the file.
+stop_pidfile = pid=$$(cat $(1) 2>/dev/null); \
+	if [ -n "$$pid" ] && tr "\0" " " 2>/dev/null </proc/$$pid/cmdline | grep -q -- "$(2)"; then \
+	  echo "Stopping $(2) ($$pid)"; kill -$(3) "$$pid"; \
+	  for _ in $$(seq 300); do kill -0 "$$pid" 2>/dev/null || break; sleep 0.2; done; \
+	fi; rm -f $(1)
+
+# The site, and the background worker beside it (docs/worker.md), stopped when gunicorn stops.
+# The worker is stopped with SIGINT: it then finishes its current job, and ignores a second
+# SIGINT (Ctrl+C reaches it too), where a second SIGTERM would kill it mid-job.
 run: db
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
@@ -32,11 +43,25 @@ run: db
 	@echo "  Site:   http://127.0.0.1:$(PORT)/"
 	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Demo sign-ins (password demo-password): researcher, consultant, editor"
+	@echo "  A background worker runs beside the site: its e-mail is printed here."
 	@echo "  Stop with Ctrl+C, then 'make stop' to stop the database."
 	@echo
-	$(VENV)/bin/gunicorn cancerchoices.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+	@mkdir -p var
+	@$(call stop_pidfile,var/worker.pid,procrastinate worker,INT)
+	@$(PY) manage.py procrastinate worker & worker=$$!; echo $$worker >var/worker.pid; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker; rm -f var/worker.pid' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(VENV)/bin/gunicorn cancerchoices.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
+	  --pid var/gunicorn.pid
 
+# One worker in the foreground, on every queue; Ctrl+C stops it once its current job is done.
+worker: db
+	$(PY) manage.py procrastinate worker
+
+# Whatever `make run` left running (gunicorn, then its worker), then the database.
 stop:
+	@$(call stop_pidfile,var/gunicorn.pid,gunicorn,TERM)
+	@$(call stop_pidfile,var/worker.pid,procrastinate worker,INT)
 	@if [ -x $(PY) ]; then $(PY) -m cancerchoices.localdb stop; fi
 
 # The benchmark drives load with wrk; the multi-server tests share one Redis.

@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-content-generation"
 
+
 def public_content_generation() -> int:
     """The current generation, starting a new one (from the clock) if the cache lost it."""
     generation = cache.get(GENERATION_KEY)

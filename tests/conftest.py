@@ -62,7 +62,8 @@ def _empty_job_queue(request):
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers"
+            "TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers, "
+            "procrastinate_workers"
         )
 
 

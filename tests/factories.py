@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from people.models import Credit, Person
 from ratings.models import Attribute, EvidenceLevel, Rating
@@ -16,6 +17,7 @@ from therapies.models import (
     SubPage,
     Therapy,
 )
+from therapies.rendering import render_version
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -49,20 +51,26 @@ class TherapyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Therapy
 
-    name = factory.Sequence(lambda n: f"Therapy {n}")
     slug = factory.Sequence(lambda n: f"therapy-{n}")
-    category = factory.SubFactory(CategoryFactory)
 
 
 class VersionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReviewVersion
+        skip_postgeneration_save = True
 
     therapy = factory.SubFactory(TherapyFactory)
+    name = factory.Sequence(lambda n: f"Therapy {n}")
+    category = factory.SubFactory(CategoryFactory)
     summary = "A one-sentence summary of what the evidence says."
     body = "Some plain prose about the therapy."
     last_updated = datetime.date(2023, 12, 12)
     literature_reviewed = datetime.date(2021, 9, 1)
+
+    @factory.post_generation
+    def cancer_types(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.cancer_types.set(extracted)
 
 
 class PublishedVersionFactory(VersionFactory):
@@ -132,3 +140,60 @@ class SubPageFactory(factory.django.DjangoModelFactory):
 
 def evidence_level(code: str) -> EvidenceLevel:
     return EvidenceLevel.objects.get(code=code)
+
+
+def build_review(reference_count=2, reviewer_count=2):
+    """A published review with ratings, references, glossary terms, credits and sub-pages."""
+    version = PublishedVersionFactory(name="Low-dose naltrexone")
+    references = [
+        ReferenceFactory(doi=f"10.1000/{n}", pmid=str(1000 + n)) for n in range(reference_count)
+    ]
+    GlossaryTermFactory(
+        term="case study", slug="case-study", short_definition="A report on one person."
+    )
+    citations = " ".join(f"Claim [@{r.key}]." for r in references)
+    version.body = f"Used off-label; studied in [[case study|case-study]] reports. {citations}"
+    version.save()
+    RatingFactory(
+        version=version,
+        attribute=Attribute.objects.get(code="treatment_outcomes"),
+        score=2,
+        evidence_level=evidence_level("preliminary"),
+        note=f"- Longer survival in small studies [@{references[0].key}, p. 20]",
+    )
+    RatingFactory(version=version, attribute=Attribute.objects.get(code="safety"), score=4)
+    for n in range(reviewer_count):
+        CreditFactory(version=version, role=Credit.Role.CLINICAL_REVIEWER, order=n)
+    SubPageFactory(
+        version=version, kind="safety", body=f"Mostly mild effects [@{references[-1].key}]."
+    )
+    SubPageFactory(
+        version=version, kind="how-it-can-help", body="# Improving outcomes\n\nFindings."
+    )
+    render_version(version)
+    return version
+
+
+def role_user(role: str, **fields):
+    """A staff sign-in in one of the editorial roles ("Researcher", "Clinical consultant",
+    "Editor")."""
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def publish_new_version(live: ReviewVersion, **changes) -> ReviewVersion:
+    """Take ``changes`` (version fields) through the workflow as researcher and consultant
+    would, and publish them; returns the new published version."""
+    from therapies.workflow import start_draft, transition
+
+    researcher = role_user("Researcher")
+    consultant = role_user("Clinical consultant")
+    draft = start_draft(live.therapy, researcher)
+    for name, value in changes.items():
+        setattr(draft, name, value)
+    draft.save()
+    render_version(draft)
+    transition("submit", draft, researcher, change_kind="update", change_summary="Updated.")
+    transition("approve", draft, consultant)
+    return transition("publish", draft, consultant)

@@ -6,9 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from ratings.models import Attribute
-from tests.admin_forms import formset_management
-from tests.factories import PersonFactory, ReferenceFactory, UserFactory
-from tests.therapies.test_views import build_review
+from tests.admin_forms import formset_management, version_fields
+from tests.factories import PersonFactory, ReferenceFactory, UserFactory, build_review
 from therapies.workflow import start_draft
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +48,7 @@ def test_saving_a_review_in_the_admin_renders_its_html_and_reference_list(admin_
     reference = ReferenceFactory(key="new-source")
     rating = version.ratings.get(attribute__code="safety")
     data = {
+        **version_fields(version),
         "summary": "A changed summary.",
         "body": "Now citing [@new-source, p. 4].",
         "seen_revision": version.revision,
@@ -79,6 +79,7 @@ def test_a_review_citing_an_unknown_reference_is_refused_with_its_name(admin_cli
     version = draft_of(build_review())
     url = reverse("admin:therapies_reviewversion_change", args=[version.pk])
     data = {
+        **version_fields(version),
         "summary": "x",
         "body": "See [@does-not-exist].",
         "seen_revision": version.revision,

@@ -20,10 +20,9 @@ from django.test import Client
 from django.urls import reverse
 
 from cancerchoices import localdb
-from tests.factories import UserFactory
+from tests.factories import UserFactory, build_review
 from tests.servers import PROJECT, database_url, fetch, gunicorn, redis_server
-from tests.therapies.test_views import build_review
-from therapies.services import render_version
+from therapies.rendering import render_version
 from therapies.workflow import start_draft, transition
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cancerchoices.backup import DATABASE_FILE, MEDIA_FILE, backup, restore
-from tests.therapies.test_views import build_review
+from tests.factories import build_review
 from therapies.content_transfer import delete_content
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,8 +12,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import GlossaryTermFactory, ReferenceFactory, UserFactory
-from tests.therapies.test_views import build_review
+from tests.factories import GlossaryTermFactory, ReferenceFactory, UserFactory, build_review
 from therapies.models import GlossaryTerm, Reference, Therapy
 
 pytestmark = pytest.mark.django_db

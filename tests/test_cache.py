@@ -6,11 +6,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cancerchoices.cache import GENERATION_KEY, public_content_generation
-from tests.factories import CategoryFactory, UserFactory
+from tests.admin_forms import formset_management, version_fields
+from tests.factories import CategoryFactory, UserFactory, build_review, publish_new_version
 from tests.servers import PROJECT, settings_value
 from tests.test_urls import public_urls
-from tests.therapies.test_views import build_review
-from therapies.services import render_version
+from therapies.models import ReviewVersion
+from therapies.workflow import start_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -70,25 +71,44 @@ def test_query_string_is_part_of_the_key(client):
     assert client.get(url + "?page=1")["X-Cache"] == "hit"
 
 
-def test_a_saved_change_shows_on_the_next_request(client):
+def test_a_published_change_shows_on_the_next_request(client, jobs):
     version = build_review()
     url = version.therapy.get_absolute_url()
     client.get(url)
-    version.summary = "A brand-new summary."
-    version.save()
+    publish_new_version(version, summary="A brand-new summary.")
     response = client.get(url)
     assert response["X-Cache"] == "miss"
     assert "A brand-new summary." in response.content.decode()
 
 
-def test_rendering_a_version_bumps_the_generation():
+def test_saving_a_draft_leaves_every_cached_public_page_a_hit(admin_client, admin_user, client):
+    """Editors at work empty nothing: only what the public can see starts a new generation."""
     version = build_review()
-    before = public_content_generation()
-    render_version(version)
-    assert public_content_generation() > before
+    urls = [version.therapy.get_absolute_url(), reverse("therapies:list"), reverse("home")]
+    for url in urls:
+        assert client.get(url)["X-Cache"] == "miss"
+    draft = start_draft(version.therapy, admin_user)
+    data = {
+        **version_fields(draft),
+        "summary": "A draft nobody approved.",
+        "body": draft.body,
+        "seen_revision": draft.revision,
+        **formset_management("ratings", 0),
+        **formset_management("subpages", 0),
+        **formset_management("credits", 0),
+        **formset_management("page_references", 0),
+        **formset_management("audit", 0),
+    }
+    change_url = reverse("admin:therapies_reviewversion_change", args=[draft.pk])
+    assert admin_client.post(change_url, data).status_code == 302
+    assert ReviewVersion.objects.get(pk=draft.pk).summary == "A draft nobody approved."
+    for url in urls:
+        response = client.get(url)
+        assert response["X-Cache"] == "hit", url
+        assert "A draft nobody approved." not in response.content.decode()
 
 
-def test_changes_to_any_public_model_bump_the_generation():
+def test_editor_vocabularies_bump_the_generation():
     before = public_content_generation()
     category = CategoryFactory()
     after_save = public_content_generation()

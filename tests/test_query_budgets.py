@@ -18,7 +18,7 @@ from tests.factories import (
     SubPageFactory,
     UserFactory,
 )
-from therapies.services import render_version
+from therapies.rendering import render_version
 from therapies.workflow import start_draft
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.factories import build_review
 from tests.servers import database_url, fetch, gunicorn
-from tests.therapies.test_views import build_review
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
-from tests.therapies.test_views import build_review
+from tests.factories import UserFactory, build_review
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.therapies.test_views import build_review
+from tests.factories import build_review
 
 pytestmark = pytest.mark.django_db
 

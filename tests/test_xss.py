@@ -22,7 +22,7 @@ from tests.factories import (
     UserFactory,
 )
 from therapies.markdown import ALLOWED_TAGS
-from therapies.services import render_glossary_term, render_person, render_version
+from therapies.rendering import render_glossary_term, render_person, render_version
 
 SCRIPT_CAPABLE_TAGS = {
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math",

@@ -10,7 +10,8 @@ from people.models import Credit
 from ratings.models import Rating
 
 from . import admin_views
-from .forms import ReviewVersionForm
+from .addresses import change_slug
+from .forms import GlossaryTermForm, ReferenceForm, ReviewVersionForm, TherapyForm
 from .models import (
     AuditEntry,
     CancerType,
@@ -23,8 +24,6 @@ from .models import (
     SubPage,
     Therapy,
 )
-from .addresses import change_slug
-from .forms import GlossaryTermForm, ReferenceForm, TherapyForm
 from .rendering import render_version
 from .shared_changes import is_in_live_use, propose_change, save_directly
 from .workflow import WorkflowError, available_transitions

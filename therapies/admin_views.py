@@ -34,9 +34,7 @@ def staff_or_404(view):
 
 
 def _viewable_version(request, pk) -> ReviewVersion:
-    version = get_object_or_404(
-        ReviewVersion.objects.for_public_page(), pk=pk
-    )
+    version = get_object_or_404(ReviewVersion.objects.for_public_page(), pk=pk)
     if not request.user.has_perm("therapies.view_reviewversion"):
         raise PermissionDenied
     return version

@@ -27,7 +27,7 @@ class ReviewVersionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         name = cleaned.get("name")
-        therapy = cleaned.get("therapy") or self.instance.therapy_id and self.instance.therapy
+        therapy = cleaned.get("therapy") or (self.instance.therapy_id and self.instance.therapy)
         if name and therapy:
             taken = (
                 ReviewVersion.objects.filter(name__iexact=name)
@@ -75,8 +75,8 @@ class ReviewVersionForm(forms.ModelForm):
         if not old or not new:
             return []
         changes = []
-        for field in self._meta.fields:
-            if field == "cancer_types":
+        for field in ReviewVersionForm.Meta.fields:
+            if field in {"therapy", "cancer_types"}:
                 continue
             if getattr(old, field) != getattr(new, field):
                 label = ReviewVersion._meta.get_field(field).verbose_name
@@ -162,16 +162,19 @@ class ReferenceForm(forms.ModelForm):
 
     class Meta:
         model = Reference
-        fields = "__all__"
+        fields = [
+            "key", "kind", "authors", "title", "container", "place", "year", "volume", "issue",
+            "pages", "doi", "pmid", "url", "viewed_on",
+        ]  # fmt: skip
 
     def clean_key(self):
         key = self.cleaned_data["key"]
-        if self.instance.pk and key != self.instance.key:
-            if PageReference.objects.filter(reference=self.instance).exists():
-                raise forms.ValidationError(
-                    f"Reviews cite this reference as @{self.instance.key}, so its key cannot "
-                    "change. Add a new reference instead if you need another key."
-                )
+        renamed = self.instance.pk and key != self.instance.key
+        if renamed and PageReference.objects.filter(reference=self.instance).exists():
+            raise forms.ValidationError(
+                f"Reviews cite this reference as @{self.instance.key}, so its key cannot "
+                "change. Add a new reference instead if you need another key."
+            )
         return key
 
 
@@ -181,7 +184,7 @@ class GlossaryTermForm(forms.ModelForm):
 
     class Meta:
         model = GlossaryTerm
-        fields = "__all__"
+        fields = ["term", "slug", "variants", "short_definition", "definition"]
 
     def clean(self):
         cleaned = super().clean()
@@ -209,5 +212,7 @@ class GlossaryTermForm(forms.ModelForm):
             texts += [version.body, *(r.note for r in version.ratings.all())]
             texts += [s.body for s in version.subpages.all()]
         own = {form.lower() for form in self.instance.all_forms} | {self.instance.slug}
-        used = {(slug or shown.strip()).lower() for text in texts for shown, slug in marked_terms(text)}
+        used = {
+            (slug or shown.strip()).lower() for text in texts for shown, slug in marked_terms(text)
+        }
         return used & own

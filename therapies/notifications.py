@@ -41,6 +41,7 @@ def transition_done(version_pk: int, action: str, comment: str = "") -> None:
     A failure to send (an SMTP error, the mail server unreachable) raises: the worker retries.
     """
     from therapies.models import ReviewVersion
+    from therapies.workflow import TRANSITIONS
 
     if action not in SUBJECTS:
         return
@@ -48,8 +49,11 @@ def transition_done(version_pk: int, action: str, comment: str = "") -> None:
     to = recipients(version, action)
     if not to:
         return
+    # The state the step led to: by the time the worker sends this, a later step may have
+    # moved the version on (approved straight after its submission, say).
+    state = ReviewVersion.State(TRANSITIONS[action].target).label
     lines = [
-        f"{version.name}, version {version.number}: {version.get_state_display()}.",
+        f"{version.name}, version {version.number}: {state}.",
         f"Change: {version.change_summary}" if version.change_summary else "",
         f"Comment: {comment}" if comment else "",
         "Open it: "

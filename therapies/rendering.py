@@ -124,22 +124,24 @@ def version_differences(version: ReviewVersion) -> list[str]:
     return differences
 
 
-def render_person(person: Person) -> str:
-    """Store (and return) the HTML of a person's biography."""
-    person.bio_html = _render_alone(person.bio, "bio", top_level=2)
+def fresh_bio(person: Person) -> str:
+    return render(person.bio, page_context_for(person.bio, id_prefix="bio"), top_level=2)
+
+
+def fresh_definition(term: GlossaryTerm) -> str:
+    return render(term.definition, page_context_for(term.definition, id_prefix=term.slug))
+
+
+def render_person(person: Person) -> None:
+    """Store the HTML of a person's biography."""
+    person.bio_html = fresh_bio(person)
     Person.objects.filter(pk=person.pk).update(bio_html=person.bio_html)
-    return person.bio_html
 
 
-def render_glossary_term(term: GlossaryTerm) -> str:
-    """Store (and return) the HTML of a glossary term's longer definition."""
-    term.definition_html = _render_alone(term.definition, term.slug)
+def render_glossary_term(term: GlossaryTerm) -> None:
+    """Store the HTML of a glossary term's longer definition."""
+    term.definition_html = fresh_definition(term)
     GlossaryTerm.objects.filter(pk=term.pk).update(definition_html=term.definition_html)
-    return term.definition_html
-
-
-def _render_alone(text: str, id_prefix: str, top_level: int = 3) -> str:
-    return render(text, page_context_for(text, id_prefix=id_prefix), top_level=top_level)
 
 
 def current_versions():
@@ -152,9 +154,10 @@ def current_versions():
 def versions_citing(reference) -> list[int]:
     """Ids of the current versions whose pages cite ``reference``."""
     return list(
-        current_versions().filter(page_references__reference=reference).distinct().values_list(
-            "pk", flat=True
-        )
+        current_versions()
+        .filter(page_references__reference=reference)
+        .distinct()
+        .values_list("pk", flat=True)
     )
 
 

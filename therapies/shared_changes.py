@@ -123,7 +123,7 @@ def approve_change(*, change: SharedChange, by, seen_digest: str) -> SharedChang
     # reviews' stored text follow when the worker has rendered them again.
     bump_public_content()
     if affected:
-        tasks.rerender_versions.defer(version_ids=affected)
+        tasks.defer(tasks.rerender_versions, version_ids=affected)
     return locked
 
 
@@ -163,4 +163,4 @@ def save_directly(record) -> None:
     else:
         affected = versions_citing(record)
     if affected:
-        tasks.rerender_versions.defer(version_ids=affected)
+        tasks.defer(tasks.rerender_versions, version_ids=affected)

@@ -79,7 +79,7 @@ def notify_transition(version_id: int, action: str, comment: str = "") -> None:
 
 @app.periodic(cron="* * * * *")
 @app.task(
-    queue="publishing",
+    queue="scheduled",
     # At most one waiting: if the workers fall behind, the minutes do not pile up.
     queueing_lock="publish_scheduled",
     task_middleware=[run_like_a_request],
@@ -91,3 +91,15 @@ def publish_scheduled(timestamp: int) -> int:
     from therapies.workflow import publish_due
 
     return len(publish_due())
+
+
+@app.periodic(cron="*/5 * * * *")
+@app.task(queue="scheduled", queueing_lock="retry_stalled_jobs")
+async def retry_stalled_jobs(timestamp: int) -> int:
+    """Every 5 minutes: queue again the jobs of workers that died mid-job (killed, or their
+    host lost: no heartbeat for 30 s), which would otherwise stay "doing" for ever. Such a job
+    may have done part of its work: all of ours can run again safely. Returns how many."""
+    stalled = list(await app.job_manager.get_stalled_jobs())
+    for job in stalled:
+        await app.job_manager.retry_job(job)
+    return len(stalled)

@@ -11,7 +11,6 @@ from ratings.models import Attribute
 from .addresses import current_slug
 from .models import CancerType, GlossaryTerm, ReviewVersion, SubPage
 from .search import ResultsQuery, TherapySearchForm, result_row, therapy_url_maker
-from .structured_data import json_ld, medical_web_page
 from .side_by_side import (
     MAX_COMPARED,
     MAX_NAME_LENGTH,
@@ -20,6 +19,7 @@ from .side_by_side import (
     compare_therapies,
     requested_slugs,
 )
+from .structured_data import json_ld, medical_web_page
 
 
 class HomeView(TemplateView):
@@ -145,9 +145,7 @@ def main_page_context(version: ReviewVersion) -> dict:
         **review_context(version),
         "rating_rows": [(a, ratings.get(a.pk)) for a in Attribute.objects.all()],
         "credits": credits,
-        "page_references": version.page_references.filter(subpage=None).select_related(
-            "reference"
-        ),
+        "page_references": version.page_references.filter(subpage=None).select_related("reference"),
         "structured_data": json_ld(medical_web_page(version, credits)),
     }
 
@@ -167,7 +165,9 @@ def subpage_context(version: ReviewVersion, kind: str) -> dict:
 
 def published_version(slug: str) -> ReviewVersion:
     """The published version of the therapy at ``slug``, with what its pages show, or 404."""
-    return get_object_or_404(ReviewVersion.objects.published().for_public_page(), therapy__slug=slug)
+    return get_object_or_404(
+        ReviewVersion.objects.published().for_public_page(), therapy__slug=slug
+    )
 
 
 def follow_former_slug(view):

@@ -143,7 +143,7 @@ def _record(version, user, name, from_state, comment="") -> None:
         comment=comment,
     )
     # Deferred in this transaction: the e-mail job exists only if the step commits.
-    tasks.notify_transition.defer(version_id=version.pk, action=name, comment=comment)
+    tasks.defer(tasks.notify_transition, version_id=version.pk, action=name, comment=comment)
 
 
 def transition(

@@ -6,8 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import NoReverseMatch, reverse
 
 from people.models import Credit
-from tests.factories import CreditFactory, PublishedVersionFactory
-from tests.therapies.test_views import build_review
+from tests.factories import CreditFactory, PublishedVersionFactory, build_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +33,7 @@ def public_pages() -> dict[str, str]:
     """One URL of every public page type, on a site with two published reviews."""
     version = build_review()
     lead = CreditFactory(version=version, role=Credit.Role.LEAD_RESEARCHER).person
-    other = PublishedVersionFactory(therapy__name="Melatonin", therapy__slug="melatonin")
+    other = PublishedVersionFactory(name="Melatonin", therapy__slug="melatonin")
     therapy = version.therapy
     pages = {
         "home": reverse("home"),

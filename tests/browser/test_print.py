@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from tests.therapies.test_views import build_review
+from tests.factories import build_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_readers_filter_then_compare_ticked_therapies_without_javascript(live_server, browser):
     for name in ["Ginger", "Melatonin", "Yoga"]:
-        PublishedVersionFactory(therapy__name=name, therapy__slug=name.lower())
+        PublishedVersionFactory(name=name, therapy__slug=name.lower())
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
     page = context.new_page()
     try:

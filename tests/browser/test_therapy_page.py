@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.therapies.test_views import build_review
+from tests.factories import build_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

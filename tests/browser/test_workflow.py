@@ -6,8 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from tests.factories import UserFactory
-from tests.therapies.test_views import build_review
+from tests.factories import UserFactory, build_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import PublishedVersionFactory, RatingFactory, SubPageFactory
 from tests.test_xss import PAYLOADS
-from therapies.services import render_version
+from therapies.rendering import render_version
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from tests.factories import (
     VersionFactory,
     evidence_level,
 )
-from therapies.services import render_version
+from therapies.rendering import render_version
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +28,13 @@ def compared(response) -> list[str]:
 
 def therapies(count: int) -> list[str]:
     return [
-        PublishedVersionFactory(
-            therapy__name=f"Therapy {n}", therapy__slug=f"therapy-{n}"
-        ).therapy.slug
+        PublishedVersionFactory(name=f"Therapy {n}", therapy__slug=f"therapy-{n}").therapy.slug
         for n in range(count)
     ]
 
 
 def test_one_therapy_shows_its_ratings_and_suggests_adding_more(client):
-    version = PublishedVersionFactory(therapy__name="Low-dose naltrexone", therapy__slug="ldn")
+    version = PublishedVersionFactory(name="Low-dose naltrexone", therapy__slug="ldn")
     RatingFactory(
         version=version,
         attribute=Attribute.objects.get(code="treatment_outcomes"),
@@ -45,7 +43,7 @@ def test_one_therapy_shows_its_ratings_and_suggests_adding_more(client):
         note="- Longer survival in small studies.",
     )
     render_version(version)
-    PublishedVersionFactory(therapy__name="Melatonin")
+    PublishedVersionFactory(name="Melatonin")
     html = compare(client, "ldn").content.decode()
     assert "Add another therapy" in html
     assert "<caption" in html
@@ -121,9 +119,9 @@ def test_unknown_slugs_are_reported_and_the_rest_still_shown(client, unknown):
 
 
 def test_drafts_never_appear_in_a_comparison(client):
-    published = PublishedVersionFactory(therapy__name="Melatonin", therapy__slug="melatonin")
+    published = PublishedVersionFactory(name="Melatonin", therapy__slug="melatonin")
     VersionFactory(therapy=published.therapy, summary="Draft")
-    VersionFactory(therapy__name="Secret draft", therapy__slug="secret")
+    VersionFactory(name="Secret draft", therapy__slug="secret")
     response = compare(client, "melatonin,secret")
     assert compared(response) == ["Melatonin"]
     html = response.content.decode()
@@ -169,7 +167,7 @@ def test_compare_query_count_does_not_grow_with_content(
 
 def test_a_therapy_is_added_by_its_name_even_misspelt(client):
     slugs = therapies(2)
-    PublishedVersionFactory(therapy__name="Melatonin", therapy__slug="melatonin")
+    PublishedVersionFactory(name="Melatonin", therapy__slug="melatonin")
     response = client.get(
         reverse("therapies:compare"), {"therapies": slugs[0], "add": "melatonine"}
     )

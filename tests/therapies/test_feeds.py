@@ -16,11 +16,11 @@ from tests.factories import (
     PublishedVersionFactory,
     SubPageFactory,
     VersionFactory,
+    build_review,
 )
 from tests.test_urls import public_urls
-from tests.therapies.test_views import build_review
 from therapies.models import ReviewVersion
-from therapies.services import render_version
+from therapies.rendering import render_version
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,9 @@ PUBLISHED_AT = datetime.datetime(2024, 3, 5, 9, 30, tzinfo=datetime.UTC)
 
 
 def published_and_draft():
-    published = PublishedVersionFactory(therapy__name="Melatonin", published_at=PUBLISHED_AT)
+    published = PublishedVersionFactory(name="Melatonin", published_at=PUBLISHED_AT)
     SubPageFactory(version=published, kind="safety")
-    draft = VersionFactory(therapy__name="Secret draft")
+    draft = VersionFactory(name="Secret draft")
     SubPageFactory(version=draft, kind="safety")
     CreditFactory(version=draft, person=PersonFactory(slug="only-on-a-draft"))
     return published, draft
@@ -99,7 +99,7 @@ def atom_entries(client, url) -> tuple[ET.Element, list[ET.Element]]:
 def test_updates_feed_lists_published_versions_newest_first(client):
     published, draft = published_and_draft()
     PublishedVersionFactory(
-        therapy__name="Acupuncture", published_at=PUBLISHED_AT - datetime.timedelta(days=30)
+        name="Acupuncture", published_at=PUBLISHED_AT - datetime.timedelta(days=30)
     )
     _, entries = atom_entries(client, reverse("therapies:updates_feed"))
 
@@ -110,7 +110,7 @@ def test_updates_feed_lists_published_versions_newest_first(client):
     assert link == "http://testserver" + published.therapy.get_absolute_url()
     assert first.findtext(f"{ATOM}updated").startswith("2024-03-05T09:30:00")
     assert first.findtext(f"{ATOM}id") != entries[1].findtext(f"{ATOM}id")
-    assert draft.therapy.name not in {e.findtext(f"{ATOM}title") for e in entries}
+    assert draft.name not in {e.findtext(f"{ATOM}title") for e in entries}
 
 
 def test_therapy_feed_lists_only_versions_once_public(client):
@@ -168,7 +168,7 @@ def test_review_page_describes_itself_as_a_medical_web_page(client):
 
 def test_json_ld_survives_a_therapy_name_that_tries_to_end_the_script(client):
     name = '</script><script>alert("x")</script><!--'
-    version = PublishedVersionFactory(therapy__name=name, therapy__alternate_names="A & B")
+    version = PublishedVersionFactory(name=name, alternate_names="A & B")
     render_version(version)
     html = client.get(version.therapy.get_absolute_url()).content.decode()
 

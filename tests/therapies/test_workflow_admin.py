@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ratings.models import Attribute
-from tests.admin_forms import formset_management
+from tests.admin_forms import formset_management, version_fields
 from tests.factories import PublishedVersionFactory, RatingFactory, ReferenceFactory, UserFactory
 from therapies.models import ReviewVersion
 from therapies.workflow import start_draft, transition
@@ -65,10 +65,11 @@ def test_screens_of_a_draft_by_role(review, role, screen):
 
 
 # Which steps each role is offered on a version in review (recall is for who worked on it).
+# The clinical approval is the consultant's alone, even though editors may do everything else.
 STEP_MATRIX = {
     "researcher": set(),
     "consultant": {"request_changes", "approve"},
-    "editor": {"request_changes", "approve"},
+    "editor": {"request_changes"},
 }
 
 
@@ -132,6 +133,7 @@ def test_comparison_against_an_earlier_version_lists_references(review):
 def edit_post(version, seen_revision, summary):
     rating = version.ratings.get()
     return {
+        **version_fields(version),
         "summary": summary,
         "body": version.body,
         "seen_revision": seen_revision,
@@ -245,7 +247,7 @@ OFFERED = {
     State.DRAFT: {"researcher": {"submit", "discard"}, "consultant": set(),
                   "editor": {"submit", "discard"}},
     State.IN_REVIEW: {"researcher": set(), "consultant": {"request_changes", "approve"},
-                      "editor": {"request_changes", "approve"}},
+                      "editor": {"request_changes"}},
     State.APPROVED: {"researcher": set(), "consultant": {"reopen", "publish"},
                      "editor": {"reopen", "publish"}},
     State.PUBLISHED: {"researcher": set(), "consultant": {"withdraw"}, "editor": {"withdraw"}},

@@ -56,5 +56,5 @@ def review_dashboard(user):
                 versions.filter(state=State.IN_REVIEW, submitted_at__lt=stuck_since),
                 "Nothing is stuck.",
             ),
-        ]
+        ],
     }
