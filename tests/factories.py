@@ -142,14 +142,15 @@ def evidence_level(code: str) -> EvidenceLevel:
     return EvidenceLevel.objects.get(code=code)
 
 
-def build_review(reference_count=2, reviewer_count=2):
+def build_review(reference_count=2, reviewer_count=2, name="Low-dose naltrexone"):
     """A published review with ratings, references, glossary terms, credits and sub-pages."""
-    version = PublishedVersionFactory(name="Low-dose naltrexone")
+    version = PublishedVersionFactory(name=name)
     references = [
         ReferenceFactory(doi=f"10.1000/{n}", pmid=str(1000 + n)) for n in range(reference_count)
     ]
-    GlossaryTermFactory(
-        term="case study", slug="case-study", short_definition="A report on one person."
+    GlossaryTerm.objects.get_or_create(
+        slug="case-study",
+        defaults={"term": "case study", "short_definition": "A report on one person."},
     )
     citations = " ".join(f"Claim [@{r.key}]." for r in references)
     version.body = f"Used off-label; studied in [[case study|case-study]] reports. {citations}"

@@ -48,7 +48,9 @@ def values_of(record) -> dict:
 
 def _apply(record, values: dict) -> None:
     for name, value in values.items():
-        setattr(record, name, record._meta.get_field(name).to_python(value))
+        field = record._meta.get_field(name)
+        # value_to_string writes an empty date or number as "".
+        setattr(record, name, None if value == "" and field.null else field.to_python(value))
 
 
 def _target(record) -> dict:
