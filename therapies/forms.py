@@ -160,6 +160,9 @@ class TherapyForm(forms.ModelForm):
 class ReferenceForm(forms.ModelForm):
     """A key that any version cites is never renamed: its texts would cite nothing."""
 
+    # An address typed without a scheme is a secure one (Django 6's default).
+    url = forms.URLField(label="URL", max_length=500, required=False, assume_scheme="https")
+
     class Meta:
         model = Reference
         fields = [

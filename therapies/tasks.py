@@ -5,7 +5,7 @@ them with ``defer(task, **arguments)`` inside the transaction that makes them ne
 job then commits, or rolls back, with that transaction.
 """
 
-from django.db import close_old_connections, transaction
+from django.db import OperationalError, close_old_connections, transaction
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.django_connector import DjangoConnector
@@ -65,9 +65,12 @@ def rerender_versions(version_ids: list[int]) -> None:
 @app.task(
     queue="email",
     # A mail outage loses nothing: tried again after 5 s, 25 s, 2 min, 10 min, 52 min and 4.3 h
-    # (5.4 hours in all). SMTP errors and refused or timed-out connections are OSErrors; any
-    # other error (a deleted version) fails the job at once, for the admin to see.
-    retry=RetryStrategy(max_attempts=6, exponential_wait=5, retry_exceptions=[OSError]),
+    # (5.4 hours in all). SMTP errors and refused or timed-out connections are OSErrors, a
+    # database out of reach an OperationalError; any other error (a deleted version) fails the
+    # job at once, for the admin to see.
+    retry=RetryStrategy(
+        max_attempts=6, exponential_wait=5, retry_exceptions=[OSError, OperationalError]
+    ),
     task_middleware=[run_like_a_request],
 )
 def notify_transition(version_id: int, action: str, comment: str = "") -> None:
@@ -98,7 +101,8 @@ def publish_scheduled(timestamp: int) -> int:
 async def retry_stalled_jobs(timestamp: int) -> int:
     """Every 5 minutes: queue again the jobs of workers that died mid-job (killed, or their
     host lost: no heartbeat for 30 s), which would otherwise stay "doing" for ever. Such a job
-    may have done part of its work: all of ours can run again safely. Returns how many."""
+    may have done its work already: ours can all run again (an e-mail then goes out twice).
+    Returns how many."""
     stalled = list(await app.job_manager.get_stalled_jobs())
     for job in stalled:
         await app.job_manager.retry_job(job)

@@ -59,7 +59,7 @@ def test_researcher_submits_consultant_approves_and_publishes(live_server, brows
     consultant = browser.new_context().new_page()
     sign_in(consultant, live_server.url, "carl")
     consultant.locator(".dashboard-module", has_text="Awaiting my review").get_by_role(
-        "link", name=therapy.name
+        "link", name=version.name
     ).click()
     consultant.click("a.button:text('Approve')")
     table = consultant.locator(".changes-table")
