@@ -36,14 +36,14 @@ NEW_VERSION_FIELDS = [
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "order"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
 @admin.register(CancerType)
-class CancerTypeAdmin(admin.ModelAdmin):
+class CancerTypeAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 

@@ -10,6 +10,7 @@ their total (``ResultsQuery``), plain values instead of model instances, and the
 lists written here rather than by Django's widget templates.
 """
 
+import re
 from functools import cached_property
 from html import escape as escape_html
 
@@ -24,6 +25,17 @@ from .models import SEARCH_MARK_START, SEARCH_MARK_STOP, CancerType, Category, R
 from .templatetags.search_highlight import highlighted
 
 MAX_QUERY_LENGTH = 200
+
+
+# A "-" that negates nothing: PostgreSQL's websearch_to_tsquery nests one operator per dash,
+# and a few dozen of them overflow its stack ("tsquery stack too small").
+IDLE_DASH = re.compile(r"-+(?!\w)")
+
+
+def searchable(text: str) -> str:
+    """The search text as PostgreSQL's websearch_to_tsquery can take any of it: dashes that
+    negate no word dropped (``-word`` still excludes a word)."""
+    return IDLE_DASH.sub(" ", text).strip()
 
 
 def filter_lookups() -> tuple[dict, dict, dict]:
@@ -143,7 +155,7 @@ class TherapySearchForm:
         """What was asked for and is valid; invalid values are left out."""
         choices = {}
         for name in ["q", *self.select_choices]:
-            value = (self.data.get(name) or "").strip() if name == "q" else self.data.get(name)
+            value = searchable(self.data.get(name) or "") if name == "q" else self.data.get(name)
             if value and name not in self.errors:
                 choices[name] = int(value) if name == "min" else value
         return choices

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ratings.scale import scale_html
 
 from .models import name_in_sentence
-from .search import ResultsQuery, fetch_rows, therapy_url_maker
+from .search import ResultsQuery, fetch_rows, searchable, therapy_url_maker
 
 MAX_COMPARED = 4
 MAX_NAME_LENGTH = 200
@@ -143,7 +143,7 @@ def compare_therapies(query) -> Comparison:
 
 def best_match(name: str) -> str | None:
     """The slug of the published therapy a reader most likely meant by ``name``."""
-    name = name.replace("\x00", "").strip()[:MAX_NAME_LENGTH]
+    name = searchable(name.replace("\x00", "")[:MAX_NAME_LENGTH])
     if not name:
         return None
     best = ResultsQuery({"q": name}, "relevance").page(offset=0, limit=1)

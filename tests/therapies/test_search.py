@@ -2,6 +2,8 @@
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ratings.models import Attribute
 from tests.factories import (
@@ -12,6 +14,8 @@ from tests.factories import (
     VersionFactory,
     evidence_level,
 )
+from therapies.models import ReviewVersion
+from therapies.search import MAX_QUERY_LENGTH
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +319,41 @@ def test_a_misspelt_search_says_it_shows_names_spelt_alike(client):
     exact = index(client, q="melatonin")
     assert names(exact) == ["Melatonin", "Ginger"]
     assert "No review mentions" not in exact.content.decode()
+
+
+# Every character websearch_to_tsquery treats as syntax, words it treats as operators, and runs
+# of dashes (each one nests an operator) between them.
+QUERY_SYNTAX = (
+    st.lists(
+        st.sampled_from(
+            ['"', "(", ")", "|", "!", "&", ":", "*", "or", "OR", "a", "-a", "melatonin"]
+        )
+        | st.integers(1, 80).map(lambda n: "-" * n)
+        | st.integers(1, 40).map(lambda n: "- " * n),
+        max_size=12,
+    )
+    .map(" ".join)
+    .map(lambda text: text[:MAX_QUERY_LENGTH])
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=QUERY_SYNTAX)
+def test_any_search_text_gets_a_page(client, query):
+    """Dozens of dashes once overflowed PostgreSQL's tsquery stack: a 500 for anyone."""
+    if not ReviewVersion.objects.exists():  # with no rows to match, no query is parsed
+        PublishedVersionFactory(name="Melatonin")
+    assert client.get(reverse("therapies:list"), {"q": query}).status_code == 200
+    compare = client.get(reverse("therapies:compare"), {"add": query})
+    assert compare.status_code in {200, 302}
+
+
+def test_a_query_of_dashes_is_no_error_and_a_negated_word_still_excludes(client):
+    PublishedVersionFactory(name="Melatonin", summary="Sleep.")
+    PublishedVersionFactory(name="Ginger", summary="Nausea and sleep.")
+    assert client.get(reverse("therapies:list"), {"q": "-" * 200}).status_code == 200
+    html = client.get(reverse("therapies:list"), {"q": "sleep -ginger"}).content.decode()
+    assert "Melatonin" in html
+    assert "Ginger" not in html
