@@ -24,8 +24,8 @@ from .models import (
     SubPage,
     Therapy,
 )
-from .rendering import render_version
-from .shared_changes import is_in_live_use, propose_change, save_directly
+from .rendering import render_version, versions_citing, versions_marking
+from .shared_changes import apply_values, is_in_live_use, propose_change, save_directly
 from .workflow import WorkflowError, available_transitions
 
 # What a new review's first version asks for; the rest is added once it is saved.
@@ -71,6 +71,14 @@ class TherapyAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_current_name()
+
+    def has_delete_permission(self, request, obj=None):
+        # Published versions and their audit trail are kept: only an unused address goes.
+        return (
+            obj is not None
+            and not obj.versions.exists()
+            and super().has_delete_permission(request, obj)
+        )
 
     def get_fields(self, request, obj=None):
         return ["slug"] if obj is None else ["slug", "former_addresses", "editing"]
@@ -328,6 +336,17 @@ class SharedRecordAdmin(SimpleHistoryAdmin):
     """References and glossary terms: a change to one that published reviews use waits for a
     clinical consultant's approval (therapies.shared_changes); others are saved at once."""
 
+    def get_object(self, request, object_id, from_field=None):
+        """The record as its editor last left it: with the values of their own pending
+        proposal, so that saving again revises the proposal instead of starting over."""
+        record = super().get_object(request, object_id, from_field)
+        if record is not None:
+            mine = record.changes.filter(state=SharedChange.State.PENDING, proposed_by=request.user)
+            proposal = mine.first()
+            if proposal is not None:
+                apply_values(record, proposal.values)
+        return record
+
     def save_model(self, request, obj, form, change):
         request.proposed_change = None
         if change and is_in_live_use(obj):
@@ -400,8 +419,8 @@ class SharedChangeAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     list_select_related = ["reference", "glossary_term", "proposed_by", "decided_by"]
     fields = [
-        "record_link", "state", "proposed_by", "proposed_at", "differences", "decided_by",
-        "decided_at", "comment",
+        "record_link", "used_by", "state", "proposed_by", "proposed_at", "differences",
+        "decided_by", "decided_at", "comment",
     ]  # fmt: skip
     readonly_fields = fields
 
@@ -419,6 +438,13 @@ class SharedChangeAdmin(admin.ModelAdmin):
         record = change.record
         url = reverse(f"admin:therapies_{record._meta.model_name}_change", args=[record.pk])
         return format_html('<a href="{}">{}</a>', url, record)
+
+    @admin.display(description="Published reviews that show it")
+    def used_by(self, change):
+        record = change.record
+        ids = versions_citing(record) if change.reference_id else versions_marking(record)
+        names = ReviewVersion.objects.published().filter(pk__in=ids).values_list("name", flat=True)
+        return ", ".join(names) or "None"
 
     @admin.display(description="What changes (approved text, then proposed text)")
     def differences(self, change):

@@ -210,12 +210,11 @@ class GlossaryTermForm(forms.ModelForm):
 
     def _marks_in_use(self) -> set[str]:
         """How the versions that mark this term write it (lower-cased), slugs included."""
+        stored = GlossaryTerm.objects.get(pk=self.instance.pk)  # not a proposal's values
         texts = []
-        for version in self.instance.marking_versions.prefetch_related("ratings", "subpages"):
+        for version in stored.marking_versions.prefetch_related("ratings", "subpages"):
             texts += [version.body, *(r.note for r in version.ratings.all())]
             texts += [s.body for s in version.subpages.all()]
-        own = {form.lower() for form in self.instance.all_forms} | {self.instance.slug}
-        used = {
-            (slug or shown.strip()).lower() for text in texts for shown, slug in marked_terms(text)
-        }
-        return used & own
+        own = {form.lower() for form in stored.all_forms} | {stored.slug}
+        marks = [mark for text in texts for mark in marked_terms(text)]
+        return {(slug or shown.strip()).lower() for shown, slug in marks} & own

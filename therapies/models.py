@@ -89,7 +89,7 @@ class Therapy(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The page address: /therapies/<slug>/. Only editors change it; the old "
+        help_text="The page address: /therapies/this-slug/. Only editors change it; the old "
         "addresses then redirect to the new one.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

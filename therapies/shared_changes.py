@@ -46,7 +46,8 @@ def values_of(record) -> dict:
     }
 
 
-def _apply(record, values: dict) -> None:
+def apply_values(record, values: dict) -> None:
+    """Set the shared fields of ``record`` (unsaved) to ``values`` as ``values_of`` wrote them."""
     for name, value in values.items():
         field = record._meta.get_field(name)
         # value_to_string writes an empty date or number as "".
@@ -109,7 +110,7 @@ def approve_change(*, change: SharedChange, by, seen_digest: str) -> SharedChang
             "The record changed after this proposal was made, so approving it would undo that "
             "change. Nothing was done: ask for the change to be proposed again."
         )
-    _apply(record, locked.values)
+    apply_values(record, locked.values)
     record._change_reason = f"Approved change {locked.pk}"
     record.save()
     if isinstance(record, GlossaryTerm):

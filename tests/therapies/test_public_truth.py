@@ -341,3 +341,18 @@ def test_text_typed_in_the_browser_is_stored_with_lf_line_endings():
     version.save()
     version.refresh_from_db()
     assert version.body == "First paragraph.\n\nSecond."
+
+
+def test_a_proposer_reopening_the_record_edits_their_proposal_not_the_approved_text():
+    version = build_review()
+    reference = cited_reference(version)
+    researcher = signed_in(role_user("Researcher"))
+    researcher.post(change_url(reference), reference_form(reference, title="Proposed wording"))
+    assert 'value="Proposed wording"' in researcher.get(change_url(reference)).content.decode()
+    other = signed_in(role_user("Researcher"))
+    assert 'value="Proposed wording"' not in other.get(change_url(reference)).content.decode()
+    response = other.post(change_url(reference), reference_form(reference, title="Mine"))
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("already proposed a change" in m for m in messages)
+    assert SharedChange.objects.get().values["title"] == "Proposed wording"
