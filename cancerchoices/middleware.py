@@ -6,6 +6,13 @@ touches neither the session nor the database. ``ConditionalGetMiddleware``, just
 answers ``If-None-Match`` and ``If-Modified-Since`` with 304 from the headers stored here.
 A cached page is the same bytes for every reader: public templates must not hold per-request
 values (CSRF tokens, CSP nonces); a response that sets a cookie is never stored.
+
+A page is cached under its canonical address only, so that no reader can grow the cache or
+plant a variant in it: the path and the query parameters its view names in ``cached_query``,
+in that order, without empty values. Any other query string is answered with a 301 to the
+canonical address; a request carrying one of the view's ``uncached_query`` parameters (a
+search) is rendered but never stored. The host is not part of the key: absolute addresses in
+pages come from ``SITE_URL``, never from the request.
 """
 
 import hashlib
@@ -15,16 +22,17 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import (
     add_never_cache_headers,
     cc_delim_re,
     patch_cache_control,
     set_response_etag,
 )
-from django.utils.http import http_date
+from django.utils.encoding import escape_uri_path
+from django.utils.http import http_date, urlencode
 
 from .cache import public_content_generation
 
@@ -52,6 +60,30 @@ def _drop_vary_cookie(response) -> None:
         del response["Vary"]
 
 
+# A request whose answer is never stored (a search: its text is whatever the reader typed).
+SEARCH = object()
+
+
+def canonical_address(request):
+    """The canonical path and query string of the page ``request`` asks for; ``SEARCH`` for
+    a search; None when no view answers the path."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return None
+    view = getattr(view, "view_class", view)
+    if any(request.GET.get(name, "").strip() for name in getattr(view, "uncached_query", ())):
+        return SEARCH
+    pairs = [
+        (name, value)
+        for name in getattr(view, "cached_query", ())
+        for value in request.GET.getlist(name)
+        if value.strip()
+    ]
+    path = escape_uri_path(request.path)
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,7 +101,14 @@ class PublicPageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        key = self.page_key(request) if settings.PUBLIC_PAGE_CACHE else None
+        address = canonical_address(request)
+        if address is None:  # not a page of ours: 404, handled downstream
+            return self.get_response(request)
+        if address is not SEARCH and address != request.get_full_path():
+            return HttpResponsePermanentRedirect(address)
+        key = None
+        if settings.PUBLIC_PAGE_CACHE and address is not SEARCH:
+            key = self.page_key(address)
         if key:
             cached = self._cache_get(key)
             if cached is not None:
@@ -98,14 +137,13 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def page_key(request) -> str | None:
+    def page_key(address: str) -> str | None:
         try:
             generation = public_content_generation()
         except Exception:
             logger.exception("Page cache unavailable; serving uncached")
             return None
-        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-        return f"page:{generation}:{url}"
+        return f"page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
     @staticmethod
     def _cache_get(key):

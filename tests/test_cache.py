@@ -209,3 +209,42 @@ def test_migrating_starts_a_new_generation_so_no_page_of_the_old_code_is_served(
 def test_each_release_keeps_its_cached_pages_under_its_own_keys():
     prefix = settings_value("s.CACHES['default']['KEY_PREFIX']", RELEASE="2026-11-26.1")
     assert prefix == "2026-11-26.1"
+
+
+def test_a_page_has_one_address_junk_and_empty_parameters_redirect_to_it(client):
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    response = client.get(url, {"utm_source": "x", "ref": "1"})
+    assert (response.status_code, response["Location"]) == (301, url)
+    index = reverse("therapies:list")
+    response = client.get(index + "?sort=name&category=&junk=1&category=" + version.category.slug)
+    assert response.status_code == 301
+    assert response["Location"] == f"{index}?category={version.category.slug}&sort=name"
+    assert client.get(response["Location"])["X-Cache"] == "miss"
+    assert client.get(response["Location"])["X-Cache"] == "hit"
+    assert cache_entries() == 1  # the junk made no entry of its own
+
+
+def test_the_host_is_not_part_of_the_key(client):
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    assert client.get(url, headers={"host": "127.0.0.1:9999"})["X-Cache"] == "miss"
+    assert client.get(url, headers={"host": "localhost"})["X-Cache"] == "hit"
+
+
+def test_searches_and_unusable_values_are_answered_but_never_stored(client):
+    build_review()
+    index = reverse("therapies:list")
+    for query in [{"q": "naltrexone"}, {"category": "no-such-thing"}, {"page": "999"}]:
+        for _ in range(2):
+            response = client.get(index, query)
+            assert response.status_code == 200, query
+            assert "X-Cache" not in response, query
+    compare = reverse("therapies:compare")
+    assert "X-Cache" not in client.get(compare, {"therapies": "made-up"})
+    assert cache_entries() == 0
+
+
+def cache_entries() -> int:
+    """Pages in the test's local-memory cache (the generation key aside)."""
+    return sum(1 for key in cache._cache if ":page:" in key)

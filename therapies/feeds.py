@@ -16,6 +16,11 @@ NEWEST_FIRST = [
 ]
 
 
+def absolute(path: str) -> str:
+    """The site's own address for ``path``: never the Host a request came with."""
+    return settings.SITE_URL + path
+
+
 class VersionFeed(Feed):
     """Entries are review versions; each has its own Atom id, so a new version is a new entry."""
 
@@ -28,7 +33,7 @@ class VersionFeed(Feed):
         return version.summary
 
     def item_link(self, version):
-        return version.therapy.get_absolute_url()
+        return absolute(version.therapy.get_absolute_url())
 
     def item_updateddate(self, version):
         return version.public_modified
@@ -49,7 +54,10 @@ class UpdatesFeed(VersionFeed):
     subtitle = "Reviews of complementary cancer therapies, newest updates first."
 
     def link(self):
-        return reverse("home")
+        return absolute(reverse("home"))
+
+    def feed_url(self):
+        return absolute(reverse("therapies:updates_feed"))
 
     def items(self):
         return (
@@ -72,7 +80,10 @@ class TherapyFeed(VersionFeed):
         return f"Each published version of our review of {version.name_in_sentence}."
 
     def link(self, version):
-        return version.therapy.get_absolute_url()
+        return absolute(version.therapy.get_absolute_url())
+
+    def feed_url(self, version):
+        return absolute(reverse("therapies:therapy_feed", args=[version.therapy.slug]))
 
     def items(self, version):
         # The versions a therapy's feed may list (published and superseded), in one place.

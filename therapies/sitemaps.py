@@ -1,11 +1,24 @@
 """The sitemap lists every public page: site pages, published reviews and their people."""
 
-from django.contrib.sitemaps import Sitemap
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
 from people.models import Person
 
 from .models import ReviewVersion, SubPage
+
+
+class Sitemap(DjangoSitemap):
+    """Addresses on the site's own address (SITE_URL), never the Host a request came with."""
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
 
 
 class SitePageSitemap(Sitemap):

@@ -1,9 +1,11 @@
 from functools import wraps
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.generic import ListView, TemplateView
 
 from ratings.models import Attribute
@@ -51,6 +53,18 @@ class TherapyListView(TemplateView):
 
     template_name = "therapies/therapy_list.html"
     page_size = 20
+    # The page cache keys on these (cancerchoices.middleware); a search is never cached.
+    cached_query = ("category", "cancer", "attribute", "min", "sort", "page")
+    uncached_query = ("q",)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        context = response.context_data
+        asked_page = request.GET.get("page")
+        if context["form"].errors or (asked_page and asked_page != str(context["page_obj"].number)):
+            # Values we could not use: a page, but not one to keep under this address.
+            patch_cache_control(response, no_cache=True)
+        return response
 
     def get_context_data(self, **kwargs):
         form = TherapySearchForm(self.request.GET)
@@ -107,6 +121,8 @@ def results_page(results: ResultsQuery, number, page_size: int) -> Page:
 
 class CompareView(TemplateView):
     template_name = "therapies/compare.html"
+    cached_query = ("therapies",)
+    uncached_query = ("add",)
 
     def get(self, request, *args, **kwargs):
         # "Add a therapy" names one; the comparison's address then lists it like the others.
@@ -115,7 +131,12 @@ class CompareView(TemplateView):
             if slug:
                 slugs = [s for s in requested_slugs(request.GET) if s != slug] + [slug]
                 return redirect(f"{reverse('therapies:compare')}?{compare_query(slugs)}")
-        return super().get(request, *args, **kwargs)
+
+        response = super().get(request, *args, **kwargs)
+        comparison = response.context_data["comparison"]
+        if comparison.unknown or comparison.too_many:
+            patch_cache_control(response, no_cache=True)  # not an address to keep
+        return response
 
     def get_context_data(self, **kwargs):
         comparison = compare_therapies(self.request.GET)
@@ -239,5 +260,5 @@ class RobotsView(TemplateView):
     content_type = "text/plain; charset=utf-8"
 
     def get_context_data(self, **kwargs):
-        sitemap_url = self.request.build_absolute_uri(reverse("sitemap"))
+        sitemap_url = settings.SITE_URL + reverse("sitemap")
         return super().get_context_data(sitemap_url=sitemap_url, **kwargs)

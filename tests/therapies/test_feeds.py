@@ -52,7 +52,7 @@ def test_sitemap_lists_every_public_page_and_no_draft(client):
     published, draft = published_and_draft()
     reviewer = CreditFactory(version=published).person
     entries = sitemap_entries(client)
-    paths = {loc.removeprefix("http://testserver"): lastmod for loc, lastmod in entries.items()}
+    paths = {loc.removeprefix(settings.SITE_URL): lastmod for loc, lastmod in entries.items()}
 
     for name in ["home", "therapies:list", "ratings:methodology", "therapies:glossary"]:
         assert reverse(name) in paths
@@ -67,23 +67,25 @@ def test_sitemap_lists_every_public_page_and_no_draft(client):
     assert draft.therapy.get_absolute_url() not in paths
     assert draft.therapy.get_absolute_url() + "safety/" not in paths
     assert "/people/only-on-a-draft/" not in paths
-    assert all(loc.startswith("http://testserver/") for loc in entries)
+    assert all(loc.startswith(settings.SITE_URL + "/") for loc in entries)
 
 
 def test_sitemap_lastmod_falls_back_to_the_last_update_date(client):
     version = PublishedVersionFactory(last_updated=datetime.date(2023, 12, 12))
     entries = sitemap_entries(client)
-    assert entries["http://testserver" + version.therapy.get_absolute_url()] == "2023-12-12"
+    assert entries[settings.SITE_URL + version.therapy.get_absolute_url()] == "2023-12-12"
 
 
-def test_robots_txt_allows_all_but_the_admin_and_points_to_the_sitemap(client):
-    response = client.get("/robots.txt")
+def test_robots_txt_allows_all_but_the_admin_and_points_to_the_sitemap(client, settings):
+    settings.SITE_URL = "https://reviews.example.org"
+    response = client.get("/robots.txt", headers={"host": "127.0.0.1:9999"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
-    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    # The site's own address, whatever Host the request came with.
+    assert "Sitemap: https://reviews.example.org/sitemap.xml" in lines
     assert "Disallow: /" not in lines
 
 
@@ -107,7 +109,7 @@ def test_updates_feed_lists_published_versions_newest_first(client):
     first = entries[0]
     assert first.findtext(f"{ATOM}summary") == published.summary
     link = first.find(f"{ATOM}link").get("href")
-    assert link == "http://testserver" + published.therapy.get_absolute_url()
+    assert link == settings.SITE_URL + published.therapy.get_absolute_url()
     assert first.findtext(f"{ATOM}updated").startswith("2024-03-05T09:30:00")
     assert first.findtext(f"{ATOM}id") != entries[1].findtext(f"{ATOM}id")
     assert draft.name not in {e.findtext(f"{ATOM}title") for e in entries}
@@ -223,3 +225,19 @@ def test_server_error_page_renders_without_a_request_or_database(django_assert_n
         html = loader.get_template("500.html").render()
     assert len(re.findall(r"<h1[\s>]", html)) == 1
     assert 'class="site-header"' in html
+
+
+def test_feeds_and_sitemap_use_the_site_address_whatever_the_host(client, settings):
+    """A request with another Host (a port, an internal name) must not plant its address in
+    a page the cache then serves to everyone."""
+    settings.SITE_URL = "https://reviews.example.org"
+    version = PublishedVersionFactory()
+    for path in [
+        reverse("sitemap"),
+        reverse("therapies:updates_feed"),
+        reverse("therapies:therapy_feed", args=[version.therapy.slug]),
+    ]:
+        body = client.get(path, headers={"host": "127.0.0.1:9999"}).content.decode()
+        assert "https://reviews.example.org/" in body, path
+        assert "127.0.0.1" not in body, path
+        assert "testserver" not in body, path
