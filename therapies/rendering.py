@@ -144,6 +144,14 @@ def render_glossary_term(term: GlossaryTerm) -> None:
     GlossaryTerm.objects.filter(pk=term.pk).update(definition_html=term.definition_html)
 
 
+def render_shared_texts() -> None:
+    """Render every glossary definition and biography that cites or marks anything again."""
+    for term in GlossaryTerm.objects.filter(definition__contains="["):
+        render_glossary_term(term)
+    for person in Person.objects.filter(bio__contains="["):
+        render_person(person)
+
+
 def current_versions():
     """Versions whose pages anyone may still see: the live ones and the open drafts."""
     return ReviewVersion.objects.filter(

@@ -125,8 +125,7 @@ def approve_change(*, change: SharedChange, by, seen_digest: str) -> SharedChang
     # The reference list and the glossary page show the new text at once; the tooltips in the
     # reviews' stored text follow when the worker has rendered them again.
     bump_public_content()
-    if affected:
-        tasks.defer(tasks.rerender_versions, version_ids=affected)
+    tasks.defer(tasks.rerender_versions, version_ids=affected)
     return locked
 
 
@@ -165,5 +164,5 @@ def save_directly(record) -> None:
         affected = versions_marking(record)
     else:
         affected = versions_citing(record)
-    if affected:
+    if affected:  # drafts: no reader sees them, so the page cache stays as it is
         tasks.defer(tasks.rerender_versions, version_ids=affected)

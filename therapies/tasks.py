@@ -49,9 +49,10 @@ def run_like_a_request(call_next, context, worker):
 )
 def rerender_versions(version_ids: list[int]) -> None:
     """Render the stored HTML of these versions again (those that still exist), after a change
-    to something they show, such as a reference or a glossary term."""
+    to something they show, such as a reference or a glossary term; and the glossary's longer
+    definitions and people's biographies, which may cite or mark it too (a few dozen texts)."""
     from therapies.models import ReviewVersion
-    from therapies.rendering import render_version
+    from therapies.rendering import render_shared_texts, render_version
 
     for pk in sorted(set(version_ids)):
         with transaction.atomic():
@@ -59,6 +60,7 @@ def rerender_versions(version_ids: list[int]) -> None:
             version = ReviewVersion.objects.select_for_update().filter(pk=pk).first()
             if version is not None:
                 render_version(version)
+    render_shared_texts()
     bump_public_content()
 
 
