@@ -3,14 +3,19 @@ state of everything the public can see.
 
 Cached public pages are stored under the generation they were rendered in. Publishing,
 withdrawing, an approved change to a shared reference or glossary term, or an editor's change
-to a vocabulary the pages show bumps the number, so every worker on every server stops using
-the old pages at once; they simply expire from the cache later. Saving a draft does not.
+to a vocabulary the pages show starts a new generation, so every worker on every server stops
+using the old pages at once; they simply expire from the cache later. Saving a draft does not.
+
+The number lives in a cache of its own (``CACHES["generation"]``), never culled with the
+pages and never expiring. If it cannot be replaced, it is deleted, so that no page is served
+from the old generation (pages are then rendered uncached until a generation starts), and the
+background worker tries again until the cache takes a new one.
 """
 
 import logging
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -19,35 +24,58 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "public-content-generation"
 
 
+class NoGenerationError(Exception):
+    """The cache holds no generation and takes no new one: serve pages uncached."""
+
+
+def _generations():
+    return caches["generation"]
+
+
+def _new_number() -> int:
+    # Microseconds of the clock: never an old number again, on any server.
+    return time.time_ns() // 1000
+
+
 def public_content_generation() -> int:
-    """The current generation, starting a new one (from the clock) if the cache lost it."""
-    generation = cache.get(GENERATION_KEY)
+    """The current generation, starting a new one if the cache lost it."""
+    generation = _generations().get(GENERATION_KEY)
     if generation is None:
-        # The clock never repeats an old number, so pages cached before the loss stay unused.
-        cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
-        generation = cache.get(GENERATION_KEY)
+        _generations().add(GENERATION_KEY, _new_number(), timeout=None)
+        generation = _generations().get(GENERATION_KEY)
+    if generation is None:
+        raise NoGenerationError("The cache holds no content generation")
     return generation
 
 
-def _bump() -> None:
+def start_new_generation() -> None:
+    """Replace the generation; raises if the cache refuses."""
+    _generations().set(GENERATION_KEY, _new_number(), timeout=None)
+
+
+def _start_or_forget() -> None:
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache: a fresh number from the clock is newer anyway
-        cache.set(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
+        start_new_generation()
+    except Exception:
+        logger.exception("Could not start a new content generation; retrying in the background")
+        try:
+            _generations().delete(GENERATION_KEY)
+        except Exception:
+            logger.exception("Could not delete the content generation either")
+        from .tasks import defer, start_new_generation as start_later
+
+        defer(start_later)
 
 
 def bump_public_content() -> None:
     """Make every cached public page stale. Call after any change the public can see.
 
-    Bumps now and again once the surrounding transaction commits: a page rendered by another
-    process between the two, from data not yet committed, is then not served for long.
+    Starts a new generation now and again once the surrounding transaction commits: a page
+    rendered by another process between the two, from data not yet committed, is then not
+    served for long.
     """
-    try:
-        _bump()
-        transaction.on_commit(_bump)
-    except Exception:
-        # A cache outage must not stop editors saving; pages then age out on their timeout.
-        logger.exception("Could not bump the public content generation")
+    _start_or_forget()
+    transaction.on_commit(_start_or_forget)
 
 
 def _on_public_change(sender, **kwargs):

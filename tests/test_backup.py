@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cancerchoices.backup import DATABASE_FILE, MEDIA_FILE, backup, restore
-from tests.factories import build_review
+from tests.factories import build_review, publish_new_version
 from therapies.content_transfer import delete_content
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,3 +90,18 @@ def test_a_database_url_becomes_pg_dump_options_and_environment():
     assert options == ["--host", "db.internal", "--port", "5433", "--username", "ann"]
     assert environment["PGPASSWORD"] == "s@cret"  # never on the command line
     assert environment["PGSSLMODE"] == "require"
+
+
+def test_a_restored_site_serves_no_page_cached_before_the_restore(client, media_root, tmp_path):
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    call_command("backup", to=tmp_path / "backups")
+    (folder,) = (tmp_path / "backups").iterdir()
+    publish_new_version(version, summary="Published after the backup.")
+    assert "Published after the backup." in client.get(url).content.decode()  # now cached
+
+    call_command("restore", folder, interactive=False)
+    connection.close()
+    html = client.get(url).content.decode()
+    assert "Published after the backup." not in html
+    assert version.summary in html

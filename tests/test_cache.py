@@ -1,11 +1,14 @@
 """The shared page cache for anonymous readers, and its invalidation on any public change."""
 
+import time
+
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.urls import reverse
+from procrastinate.contrib.django.models import ProcrastinateJob
 
-from cancerchoices.cache import GENERATION_KEY, public_content_generation
+from cancerchoices.cache import GENERATION_KEY, bump_public_content, public_content_generation
 from tests.admin_forms import formset_management, version_fields
 from tests.factories import CategoryFactory, UserFactory, build_review, publish_new_version
 from tests.servers import PROJECT, settings_value
@@ -118,8 +121,66 @@ def test_editor_vocabularies_bump_the_generation():
 
 def test_a_lost_generation_starts_again_from_a_newer_number():
     old = public_content_generation()
-    cache.delete(GENERATION_KEY)
+    caches["generation"].delete(GENERATION_KEY)
     assert public_content_generation() > old
+
+
+@pytest.fixture
+def file_caches(tmp_path, settings):
+    """The file caches of one machine, pages culled once there are more than five."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 1},  # cull everything
+        },
+        "generation": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "generation"),
+        },
+    }
+    return caches
+
+
+def test_the_generation_neither_expires_nor_goes_with_culled_pages(file_caches, monkeypatch):
+    bump_public_content()
+    generation = public_content_generation()
+    for n in range(30):  # the page cache is culled several times over
+        file_caches["default"].set(f"page:{n}", "x")
+    hours_later = time.time() + 24 * 3600
+    monkeypatch.setattr("django.core.cache.backends.filebased.time.time", lambda: hours_later)
+    assert file_caches["generation"].get(GENERATION_KEY) == generation
+
+
+def test_a_generation_the_cache_refuses_is_forgotten_and_started_by_the_worker(
+    client, monkeypatch, jobs
+):
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"
+    generations = caches["generation"]
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("OOM command not allowed when used memory > 'maxmemory'")
+
+    monkeypatch.setattr(generations, "set", refuse)
+    monkeypatch.setattr(generations, "add", refuse)
+    ReviewVersion.objects.filter(pk=version.pk).update(summary="Withdrawn wording, corrected.")
+    bump_public_content()
+    response = client.get(url)  # never the page of the generation before the change
+    assert "X-Cache" not in response
+    assert "Withdrawn wording, corrected." in response.content.decode()
+
+    queued = ProcrastinateJob.objects.filter(status="todo")
+    assert list(queued.values_list("task_name", flat=True)) == [
+        "cancerchoices.tasks.start_new_generation"
+    ]
+    monkeypatch.undo()  # the cache takes writes again
+    assert jobs() == 1
+    assert generations.get(GENERATION_KEY) is not None
+    assert client.get(url)["X-Cache"] == "miss"
+    assert client.get(url)["X-Cache"] == "hit"
 
 
 def test_signed_in_users_bypass_the_cache_and_get_private_pages(client):

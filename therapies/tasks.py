@@ -5,40 +5,14 @@ them with ``defer(task, **arguments)`` inside the transaction that makes them ne
 job then commits, or rolls back, with that transaction.
 """
 
-from django.db import OperationalError, close_old_connections, transaction
+from django.db import OperationalError, transaction
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
-from procrastinate.contrib.django.django_connector import DjangoConnector
-from procrastinate.jobs import JobDeferrer
-from procrastinate.manager import JobManager
 
 from cancerchoices.cache import bump_public_content
-from cancerchoices.db_router import use_primary
+from cancerchoices.tasks import defer, run_like_a_request
 
-# Queues a job on Django's connection of the calling thread, so inside its open transaction.
-_in_transaction = JobManager(connector=DjangoConnector())
-
-
-def defer(task, **arguments) -> int:
-    """Queue a job of ``task`` in the current transaction; returns the job's id.
-
-    ``task.defer()`` does the same in a web process, but in the worker the app's connector is
-    procrastinate's own connection pool, which commits the job at once: before the work that
-    queued it (a scheduled publish queues its e-mail), and even if that work then rolls back.
-    """
-    return JobDeferrer(job_manager=_in_transaction, job=task.configure().job).defer(**arguments)
-
-
-def run_like_a_request(call_next, context, worker):
-    """What a request gets, for each job in the worker's threads: connections past
-    CONN_MAX_AGE or broken (a database restart) are replaced, and every read goes to the
-    primary, because a job must see the commit that queued it, not a lagging replica."""
-    close_old_connections()
-    try:
-        with use_primary():
-            return call_next()
-    finally:
-        close_old_connections()
+__all__ = ["defer", "notify_transition", "publish_scheduled", "rerender_versions"]
 
 
 @app.task(

@@ -138,27 +138,34 @@ DATABASE_RETRY_AFTER = 30
 READINESS_TIMEOUT_MS = 2000
 
 # One cache shared by every worker process: Redis when REDIS_URL is set (several servers),
-# otherwise files under var/cache, shared by the workers of this machine.
+# otherwise files under var/cache, shared by the workers of this machine. The public content
+# generation (cancerchoices.cache) has a cache of its own, so that culling pages never takes it:
+# with Redis the same server, where it is the one key without an expiry (docs/deployment.md).
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            # A Redis outage costs each request at most this long; pages then render uncached.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        # A Redis outage costs each request at most this long; pages then render uncached.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    CACHES = {"default": redis, "generation": redis}
 else:
+    cache_dir = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "LOCATION": str(cache_dir),
             "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+        },
+        "generation": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(cache_dir / "generation"),
+        },
     }
 # Each release may keep its cached pages under its own keys (RELEASE, e.g. the commit), so that
 # during a rolling deploy the new code never serves a page the old code rendered.
-CACHES["default"]["KEY_PREFIX"] = os.environ.get("RELEASE", "")
+for alias in CACHES:
+    CACHES[alias] = {**CACHES[alias], "KEY_PREFIX": os.environ.get("RELEASE", "")}
 # Anonymous public pages (cancerchoices.middleware): kept in the cache until content changes
 # or PUBLIC_CACHE_TIMEOUT passes; browsers and CDNs may reuse them for PUBLIC_CACHE_MAX_AGE.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)

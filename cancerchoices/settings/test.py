@@ -25,4 +25,7 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
 # One process, one cache, emptied before each test (tests/conftest.py). Test servers that
 # need a cache shared between processes get REDIS_URL or CACHE_DIR from the test.
 if not (os.environ.get("REDIS_URL") or os.environ.get("CACHE_DIR")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ["default", "generation"]
+    }

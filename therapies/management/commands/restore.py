@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cancerchoices.backup import BackupError, restore
+from cancerchoices.cache import bump_public_content
 
 
 class Command(BaseCommand):
@@ -33,4 +34,6 @@ class Command(BaseCommand):
             restore(source, database, settings.MEDIA_ROOT)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        # Every page cached before the restore shows what the restore undid.
+        bump_public_content()
         self.stdout.write(self.style.SUCCESS(f"Restored {source}"))
