@@ -62,9 +62,9 @@ def _start_or_forget() -> None:
             _generations().delete(GENERATION_KEY)
         except Exception:
             logger.exception("Could not delete the content generation either")
-        from .tasks import defer, start_new_generation as start_later
+        from . import tasks  # it needs the apps loaded; this module is imported before
 
-        defer(start_later)
+        tasks.defer(tasks.start_new_generation)
 
 
 def bump_public_content() -> None:
