@@ -9,9 +9,11 @@ background worker. A record no published review uses changes at once: no reader 
 """
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cancerchoices.cache import bump_public_content
+from people.models import Person
 
 from . import tasks
 from .models import GlossaryTerm, PageReference, Reference, ReviewVersion, SharedChange
@@ -156,13 +158,27 @@ def withdraw_change(*, change: SharedChange, by, seen_digest: str) -> SharedChan
 
 
 def save_directly(record) -> None:
-    """Save a record no published review uses (and render what depends on it). Drafts that
-    cite or mark it are rendered again by the worker."""
+    """Save a record no published review uses (and render what depends on it). The drafts,
+    glossary definitions and biographies that cite or mark it are rendered again by the
+    worker; a new record, or one nothing shows, queues nothing."""
     record.save()
     if isinstance(record, GlossaryTerm):
         render_glossary_term(record)
         affected = versions_marking(record)
     else:
         affected = versions_citing(record)
-    if affected:  # drafts: no reader sees them, so the page cache stays as it is
+    if affected or shown_in_shared_texts(record):
         tasks.defer(tasks.rerender_versions, version_ids=affected)
+
+
+def shown_in_shared_texts(record) -> bool:
+    """Whether a glossary definition or a biography may cite or mark ``record``."""
+    if isinstance(record, Reference):
+        words = [f"@{record.key}"]
+    else:
+        words = [record.slug, *record.all_forms]
+    mentions = Q()
+    for word in words:
+        mentions |= Q(text__icontains=word)
+    definitions = GlossaryTerm.objects.annotate(text=F("definition")).filter(mentions)
+    return definitions.exists() or Person.objects.annotate(text=F("bio")).filter(mentions).exists()

@@ -246,13 +246,16 @@ def _publish(version: ReviewVersion) -> None:
 
 @transaction.atomic
 def start_draft(therapy, user) -> ReviewVersion:
-    """A new draft copied from the live version (or the latest one), children included."""
+    """A new draft copied from the live version, children included; with none live (a
+    withdrawn review), from the newest version that was not discarded."""
     existing = ReviewVersion.objects.open().filter(therapy=therapy).first()
     if existing:
         raise WorkflowError(f"There is already an open version of this review: {existing}.")
+    versions = ReviewVersion.objects.filter(therapy=therapy).order_by("-number")
     source = (
-        ReviewVersion.objects.filter(therapy=therapy, state=State.PUBLISHED).first()
-        or ReviewVersion.objects.filter(therapy=therapy).order_by("-number").first()
+        versions.filter(state=State.PUBLISHED).first()
+        or versions.exclude(state=State.DISCARDED).first()
+        or versions.first()  # nothing was ever public: the discarded first draft
     )
     if source is None:
         raise WorkflowError("This therapy has no review yet: write its first version instead.")
