@@ -106,3 +106,9 @@ lock:
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile --python-version 3.11 --generate-hashes --no-header --no-emit-index-url requirements.in -o requirements.txt
 	$(VENV)/bin/uv pip compile --python-version 3.11 --generate-hashes --no-header --no-emit-index-url requirements-dev.in -o requirements-dev.txt
+
+# Hostile Markdown through the real preview view under gunicorn: every input up to the length
+# cap answered (rendered or refused) within a bound (bench/markdown_bound.py).
+.PHONY: bench-markdown
+bench-markdown: db
+	$(PY) -m bench.markdown_bound

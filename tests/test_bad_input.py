@@ -232,22 +232,56 @@ def test_a_wrong_csrf_token_is_refused_too():
     assert reference.title == "Original"
 
 
-def test_pathological_markdown_in_an_admin_save_is_refused_quickly(admin_client):
+def glossary_form(term, definition: str) -> dict:
+    return {
+        "term": term.term,
+        "slug": term.slug,
+        "variants": "",
+        "short_definition": term.short_definition,
+        "definition": definition,
+    }
+
+
+PATHOLOGICAL_MARKDOWN = {
+    # (text, what the refusal says)
+    "bracket run": ("[" * 20000, "formatting characters"),
+    "emphasis run": ("*a" * 49000, "formatting characters"),
+    "quote run": ('"' * 99000, "formatting characters"),
+    "80 KB table": ("|a" * 20000 + "\n" + "|-" * 20000, "formatting characters"),
+    "reference link used 3,000 times": (
+        "[a]: <" + "x" * 60000 + ">\n\n" + "[a] " * 3000,
+        "characters of HTML",
+    ),
+    "a megabyte": ("x" * 1_000_000, "the limit is 100,000"),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"), PATHOLOGICAL_MARKDOWN.values(), ids=PATHOLOGICAL_MARKDOWN.keys()
+)
+def test_pathological_markdown_in_an_admin_save_is_refused_with_a_reason(
+    admin_client, text, reason
+):
     term = GlossaryTermFactory(definition="Kept.")
     before = unchanged(term)
     url = reverse("admin:therapies_glossaryterm_change", args=[term.pk])
-    for text in ["[" * 20000, ">" * 50 + " deep", "x" * 1_000_000]:
-        data = {
-            "term": term.term,
-            "slug": term.slug,
-            "variants": "",
-            "short_definition": term.short_definition,
-            "definition": text,
-        }
-        response = admin_client.post(url, data)
-        assert response.status_code == 200
-        assert "errornote" in response.content.decode()
+    response = admin_client.post(url, glossary_form(term, text))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "errornote" in page
+    assert reason in page
     assert unchanged(term) == before
+
+
+def test_deeply_nested_markdown_is_saved_and_nothing_it_says_is_lost(admin_client):
+    term = GlossaryTermFactory(definition="Kept.")
+    url = reverse("admin:therapies_glossaryterm_change", args=[term.pk])
+    for text, end in [("- " * 496 + "x", "- x</p>"), (">" * 50 + " deep", "&gt; deep</p>")]:
+        response = admin_client.post(url, glossary_form(term, text))
+        assert response.status_code == 302
+        term.refresh_from_db()
+        assert term.definition == text
+        assert end in term.definition_html
 
 
 def test_a_request_with_too_many_fields_is_a_400(admin_client):

@@ -122,7 +122,7 @@ def test_public_pages_never_render_markdown(client, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("Markdown rendered on a public GET")
 
-    monkeypatch.setattr("markdown.Markdown.convert", fail)
+    monkeypatch.setattr("markdown_it.MarkdownIt.render", fail)
     for url in [
         "/",
         version.therapy.get_absolute_url(),
