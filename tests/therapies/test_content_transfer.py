@@ -93,3 +93,18 @@ def test_sign_ins_are_referred_to_by_username_and_missing_ones_are_reported(tmp_
     call_command("import_content", str(export))
     assert ReviewVersion.objects.get().created_by is None
     assert "writer" in capsys.readouterr().err
+
+
+def test_imported_text_is_stored_with_lf_line_endings(tmp_path):
+    version = build_review()
+    export = tmp_path / "content.json"
+    call_command("export_content", str(export))
+    objects = json.loads(export.read_text())
+    for obj in objects:
+        if obj["model"] == "therapies.reviewversion":
+            obj["fields"]["summary"] = "A file written on Windows.\r\nSecond line.\rThird."
+    export.write_text(json.dumps(objects))
+    call_command("import_content", str(export), "--replace")
+    assert ReviewVersion.objects.get(pk=version.pk).summary == (
+        "A file written on Windows.\nSecond line.\nThird."
+    )
