@@ -7,11 +7,12 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
+from redis import Redis
 
 from cancerchoices.cache import GENERATION_KEY, bump_public_content, public_content_generation
 from tests.admin_forms import formset_management, version_fields
 from tests.factories import CategoryFactory, UserFactory, build_review, publish_new_version
-from tests.servers import PROJECT, settings_value
+from tests.servers import PROJECT, redis_server, settings_value
 from tests.test_urls import public_urls
 from therapies.models import ReviewVersion
 from therapies.workflow import start_draft
@@ -309,3 +310,33 @@ def test_searches_and_unusable_values_are_answered_but_never_stored(client):
 def cache_entries() -> int:
     """Pages in the test's local-memory cache (the generation key aside)."""
     return sum(1 for key in cache._cache if ":page:" in key)
+
+
+@pytest.mark.slow
+def test_with_redis_out_of_memory_a_change_is_never_hidden_by_the_old_pages(
+    client, settings, tmp_path, jobs
+):
+    """A real Redis at its memory limit, refusing writes: the generation cannot be replaced,
+    so it is deleted, readers get the changed page (uncached), and the worker starts a new
+    generation once Redis has room again."""
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    with redis_server(tmp_path) as redis_url:
+        redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        settings.CACHES = {"default": redis, "generation": redis}
+        client.get(url)
+        assert client.get(url)["X-Cache"] == "hit"
+        server = Redis.from_url(redis_url)
+        server.config_set("maxmemory-policy", "noeviction")
+        server.config_set("maxmemory", server.info("memory")["used_memory"])
+
+        ReviewVersion.objects.filter(pk=version.pk).update(summary="Corrected after a recall.")
+        bump_public_content()
+        response = client.get(url)
+        assert "Corrected after a recall." in response.content.decode()
+        assert "X-Cache" not in response  # Redis takes no page either
+
+        server.config_set("maxmemory", 0)  # room again
+        assert jobs() == 1
+        assert client.get(url)["X-Cache"] == "miss"
+        assert "Corrected after a recall." in client.get(url).content.decode()
