@@ -13,6 +13,7 @@ import json
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchVector,
@@ -126,15 +127,30 @@ def name_in_sentence(name: str) -> str:
     return name
 
 
+# Columns no public page reads: Markdown sources (their HTML is what shows), the search
+# document, the approver's password and the category's description.
+PUBLIC_PAGE_UNREAD = [
+    "body", "search_document", "approved_by__password", "approved_by__person__bio",
+    "approved_by__person__bio_html", "category__description",
+]  # fmt: skip
+
+
 class ReviewVersionQuerySet(models.QuerySet):
     def published(self):
         """The only versions the public may ever see."""
         return self.filter(state=ReviewVersion.State.PUBLISHED)
 
     def for_public_page(self):
-        """A version with what every one of its public pages shows beside its own text: the
-        therapy's address, the category and who approved it (one query)."""
-        return self.select_related("therapy", "category", "approved_by__person")
+        """A version with what every one of its public pages shows beside its own text, in one
+        query: the therapy's address, the category, who approved it, and ``subpage_kinds``.
+        Not the Markdown source nor the search document, which pages never show and which
+        cost the most to read."""
+        kinds = SubPage.objects.filter(version=models.OuterRef("pk")).values("kind")
+        return (
+            self.select_related("therapy", "category", "approved_by__person")
+            .defer(*PUBLIC_PAGE_UNREAD)
+            .annotate(subpage_kinds=ArraySubquery(kinds))
+        )
 
     def public_history(self):
         """Versions that were once public, for the 'what changed' list and feeds."""

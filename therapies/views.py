@@ -146,8 +146,8 @@ class CompareView(TemplateView):
 
 def review_context(version: ReviewVersion) -> dict:
     """What every page of a review shows besides its own text: the version (loaded with
-    ``for_public_page``) and the links to its sub-pages, in reading order (one query)."""
-    kinds = set(version.subpages.values_list("kind", flat=True))
+    ``for_public_page``) and the links to its sub-pages, in reading order."""
+    kinds = set(version.subpage_kinds)
     slug = version.therapy.slug
     links = [
         (kind, label, reverse("therapies:subpage", args=[slug, kind]))
@@ -158,10 +158,13 @@ def review_context(version: ReviewVersion) -> dict:
 
 
 def main_page_context(version: ReviewVersion) -> dict:
-    """The main page of a review, composed from current rows (six queries in all, whatever
+    """The main page of a review, composed from current rows (five queries in all, whatever
     the number of ratings, credits or references). The admin's preview shows the same."""
-    ratings = {r.attribute_id: r for r in version.ratings.select_related("evidence_level")}
-    credits = list(version.credits.select_related("person"))
+    ratings = version.ratings.select_related("evidence_level").defer("note")
+    ratings = {rating.attribute_id: rating for rating in ratings}
+    credits = list(
+        version.credits.select_related("person").defer("person__bio", "person__bio_html")
+    )
     return {
         **review_context(version),
         "rating_rows": [(a, ratings.get(a.pk)) for a in Attribute.objects.all()],

@@ -108,9 +108,9 @@ def test_therapy_page_query_count_does_not_grow_with_content(
 ):
     references, reviewers = size
     version = build_review(reference_count=references, reviewer_count=reviewers)
-    # The version (with its therapy, category and approver), attributes, ratings, credits,
-    # sub-page kinds and the numbered references: composed from current rows.
-    with django_assert_num_queries(6):
+    # The version (with its therapy, category, approver and sub-page kinds), the attributes,
+    # the ratings, the credits, the numbered references: composed from current rows.
+    with django_assert_num_queries(5):
         response = client.get(version.therapy.get_absolute_url())
     assert response.content.decode().count('<li id="ref-') == references
 
@@ -137,8 +137,8 @@ def test_public_pages_never_render_markdown(client, monkeypatch):
 def test_sub_page_query_count_does_not_grow_with_content(client, django_assert_num_queries, size):
     version = build_review(reference_count=size)
     url = reverse("therapies:subpage", args=[version.therapy.slug, "safety"])
-    # The version, its sub-page, the sub-page kinds and the numbered references.
-    with django_assert_num_queries(4):
+    # The version (with the sub-page kinds), its sub-page and its numbered references.
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('<li id="ref-') == 1
