@@ -157,6 +157,13 @@ def review_context(version: ReviewVersion) -> dict:
     return {"therapy": version.therapy, "version": version, "subpage_links": links}
 
 
+# What a reviewer card and the JSON-LD read of a credit (not the person's whole biography).
+CREDIT_CARD_FIELDS = [
+    "version_id", "role", "order", "person__name", "person__slug", "person__credentials",
+    "person__role_title", "person__short_bio", "person__photo",
+]  # fmt: skip
+
+
 def main_page_context(version: ReviewVersion) -> dict:
     """The main page of a review, composed from current rows (five queries in all, whatever
     the number of ratings, credits or references). The admin's preview shows the same."""
