@@ -13,5 +13,10 @@ keepalive = 5
 max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
+# The default format, and the request's id (X-Request-ID, cancerchoices.requestlog), which the
+# application's own log records carry too.
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" request_id=%({x-request-id}o)s'
+)
 # gunicorn's control socket defaults to a shared path; each instance keeps its own (or none).
 control_socket_disable = True

@@ -3,6 +3,8 @@
 A backup is one folder, ``var/backups/<UTC timestamp>/``, holding ``database.dump`` (pg_dump's
 custom format) and ``media.tar.gz``. It works for the embedded cluster (over its socket) and
 for any server named by DATABASE_URL: the connection comes from ``settings.DATABASES``.
+A backup holds every account's password hash and session, so only its owner may read it: the
+folder is created 0700 and each file 0600, whatever the umask.
 Used by ``manage.py backup`` and ``manage.py restore`` (``make backup``, ``make restore``).
 """
 
@@ -58,10 +60,20 @@ def _run(args: list[str], environment: dict) -> None:
         raise BackupError(f"{Path(args[0]).name} failed:\n{result.stderr or result.stdout}")
 
 
+def _private_file(path: Path) -> Path:
+    """An empty file only its owner may read or write (its writer keeps the mode)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    path.chmod(0o600)  # whatever the umask
+    return path
+
+
 def backup(destination: Path, database: dict, media_root: Path) -> Path:
     """Write a new backup folder under ``destination`` and return it."""
     folder = Path(destination) / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    folder.mkdir(parents=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o700)  # whatever the umask
+    _private_file(folder / DATABASE_FILE)
     options, environment = connection(database)
     _run(
         [
@@ -76,7 +88,7 @@ def backup(destination: Path, database: dict, media_root: Path) -> Path:
         ],
         environment,
     )
-    with tarfile.open(folder / MEDIA_FILE, "w:gz") as archive:
+    with tarfile.open(_private_file(folder / MEDIA_FILE), "w:gz") as archive:
         if Path(media_root).is_dir():
             archive.add(media_root, arcname="media")
     return folder

@@ -1,9 +1,26 @@
-"""Health checks for the load balancer and the process supervisor."""
+"""Health checks for the load balancer and the process supervisor, and the answer every
+request gets while the database is unavailable.
+
+The load balancer polls an app server directly, over plain HTTP and by its own address, so
+``HealthCheckMiddleware``, first in the stack, answers ``/healthz/*`` before the HTTPS redirect
+and the host validation (``ALLOWED_HOSTS``) could refuse it.
+"""
+
+import logging
+import sys
+import threading
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connections, transaction
 from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
+from django.views.defaults import server_error as django_server_error
+
+from cancerchoices.postgresql.base import wait_limit
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -12,16 +29,89 @@ def live(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-@never_cache
-def ready(request):
-    """The database answers within a short statement timeout: send this server traffic."""
+# One readiness check at a time per process: while one still waits on a hung database, the
+# next answers 503 at once instead of starting another.
+_checking = threading.Lock()
+
+
+def _check_database(outcome: dict) -> None:
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with (
+            wait_limit(settings.READINESS_TIMEOUT),
+            transaction.atomic(),
+            connections["default"].cursor() as cursor,
+        ):
             cursor.execute(
                 "SELECT set_config('statement_timeout', %s, true)",
-                [f"{settings.READINESS_TIMEOUT_MS}ms"],
+                [f"{int(settings.READINESS_TIMEOUT * 1000)}ms"],
             )
             cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
+        outcome["ok"] = True
+    except DatabaseError as error:
+        outcome["error"] = error
+    finally:
+        connections.close_all()  # this thread's connection only
+        _checking.release()
+
+
+@never_cache
+def ready(request):
+    """The database answers within READINESS_TIMEOUT seconds: send this server traffic.
+
+    The check runs in a thread of its own, on a connection of its own, and this answer never
+    waits for it longer than READINESS_TIMEOUT: a hung database is reported as promptly as
+    one that refuses connections (psycopg cannot bound a connection attempt under 2 seconds;
+    the thread ends by itself within the connect timeout).
+    """
+    if not _checking.acquire(blocking=False):
+        return _unready("the previous check is still waiting for the database")
+    outcome: dict = {}
+    thread = threading.Thread(target=_check_database, args=[outcome], name="readiness")
+    thread.daemon = True
+    try:
+        thread.start()
+    except BaseException:
+        _checking.release()
+        raise
+    thread.join(settings.READINESS_TIMEOUT)
+    if outcome.get("ok"):
+        return HttpResponse("ok", content_type="text/plain")
+    reason = outcome.get("error") or f"no answer within {settings.READINESS_TIMEOUT:g} s"
+    return _unready(str(reason).strip())
+
+
+def _unready(reason: str) -> HttpResponse:
+    logger.warning("Not ready: %s", reason)
+    return HttpResponse("database unavailable", status=503, content_type="text/plain")
+
+
+HEALTH_VIEWS = {"/healthz/live": live, "/healthz/ready": ready}
+
+
+class HealthCheckMiddleware:
+    """Answers the health checks first, for any Host and over plain HTTP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        view = HEALTH_VIEWS.get(request.path_info)
+        if view is not None and request.method in {"GET", "HEAD"}:
+            return view(request)
+        return self.get_response(request)
+
+
+def database_unavailable(request) -> HttpResponse:
+    """503 with Retry-After, from a template that needs no database."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response
+
+
+def server_error(request):
+    """The 500 handler: a database error raised outside a view (in a middleware, say) is
+    the database being unavailable too, and answered as such."""
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        return database_unavailable(request)
+    return django_server_error(request)

@@ -23,10 +23,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import (
-    add_never_cache_headers,
     cc_delim_re,
     patch_cache_control,
     set_response_etag,
@@ -35,6 +33,8 @@ from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date, urlencode
 
 from .cache import public_content_generation
+from .health import database_unavailable
+from .postgresql.base import wait_limit
 
 logger = logging.getLogger(__name__)
 
@@ -162,19 +162,49 @@ class PublicPageCacheMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """Answers 503 with Retry-After, from a template that needs no database, while it is down."""
+    """Answers 503 with Retry-After, from a template that needs no database, while it is down.
+
+    Every wait for the database during the request is bounded by DATABASE_REQUEST_TIMEOUT
+    (cancerchoices.postgresql), so a hung database is down too, not a hung request.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        with wait_limit(settings.DATABASE_REQUEST_TIMEOUT):
+            return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("Database unavailable: %s", exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
-        add_never_cache_headers(response)
-        return response
+        return database_unavailable(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose body is larger than MAX_REQUEST_BYTES with 413, before anything
+    reads it, whoever sends it and wherever to.
+
+    Django reads no more of a body than its Content-Length declares (a body without one reads
+    as empty), and nothing before this middleware reads it. Later, the CSRF check reads the
+    whole body of any POST looking for its token, writing file parts of any size to disk,
+    before it can refuse a request without a valid one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # what Django reads of it
+        if length > settings.MAX_REQUEST_BYTES:
+            limit = settings.MAX_REQUEST_BYTES / 1024 / 1024
+            return HttpResponse(
+                f"The request is too large: the limit is {limit:.0f} MB.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

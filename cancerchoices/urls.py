@@ -3,10 +3,13 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from cancerchoices import health
+from cancerchoices import health, media
 from therapies.editor_views import ImageUploadView, MarkdownPreviewView
 from therapies.sitemaps import sitemaps
 from therapies.views import AboutView, HomeView, RobotsView
+
+# A database error raised outside a view is answered like one raised in it: 503, Retry-After.
+handler500 = "cancerchoices.health.server_error"
 
 urlpatterns = [
     path("healthz/live", health.live, name="health-live"),
@@ -28,7 +31,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images from MEDIA_ROOT, with or without DEBUG (object storage serves its own).
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL[1:]}<path:path>", media.uploaded_image, name="media")
+    )

@@ -2,13 +2,16 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -44,7 +47,7 @@ def settings_value(expression: str, **env) -> str:
     """``expression`` evaluated on the local settings (``s``) in a fresh process with ``env``."""
     unset = {"REDIS_URL", "CACHE_DIR", "DATABASE_URL"}
     environment = {k: v for k, v in os.environ.items() if k not in unset}
-    script = f"from cancerchoices.settings import local as s; print({expression})"
+    script = f"import json; from cancerchoices.settings import local as s; print({expression})"
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=PROJECT,
@@ -79,12 +82,18 @@ def wait_until(check, timeout: float, what: str) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict, port: int | None = None, workers: int | None = None, log=None):
+def gunicorn(
+    env: dict,
+    port: int | None = None,
+    workers: int | None = None,
+    log=None,
+    app: str = "cancerchoices.wsgi",
+):
     """The app under the shipped gunicorn.conf.py on loopback; yields (base URL, process)."""
     port = port or free_port()
     command = [
         str(GUNICORN),
-        "cancerchoices.wsgi",
+        app,
         "--config",
         "gunicorn.conf.py",
         "--bind",
@@ -145,3 +154,101 @@ def redis_server(folder: Path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+FAILING_PAGE = "/about/"
+
+
+def application_failing_at_about():
+    """The WSGI application with the about page raising, for tests of what an error leaves in
+    the logs: ``gunicorn(..., app="tests.servers:application_failing_at_about()")``."""
+    from cancerchoices.wsgi import application
+    from therapies.views import AboutView
+
+    def fail(self, request, *args, **kwargs):
+        raise RuntimeError("Deliberate failure for the log test")
+
+    AboutView.get = fail
+    return application
+
+
+def run_manage(*args: str, env: dict) -> None:
+    """``manage.py`` with ``args`` in a fresh process, with ``env`` on top of ours."""
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
+
+
+@dataclass
+class Cluster:
+    data: Path  # the cluster's data folder
+    url: str  # DATABASE_URL of its project database, over TCP on loopback
+
+
+@contextmanager
+def tcp_postgres():
+    """A throwaway PostgreSQL cluster of the caller's own, listening on a free loopback TCP
+    port (libpq's TCP options such as keepalives apply to TCP only; a Unix socket ignores
+    them). Stopped and deleted on exit. Nothing else uses it, so it may be paused or stopped."""
+    from cancerchoices import localdb
+
+    # Under /var/tmp: when we are root, the server runs as `postgres`, who must reach it.
+    folder = Path(tempfile.mkdtemp(prefix="cancerchoices-tcp-", dir="/var/tmp"))
+    data = folder / "pgdata"
+    try:
+        localdb.start(data)  # creates the cluster and its database, on a Unix socket only
+        localdb.stop(data)
+        port = free_port()
+        options = f"-k {data / 'socket'} -c listen_addresses=127.0.0.1 -p {port}"
+        pg_ctl = str(localdb.server_bin_dir() / "pg_ctl")
+        log = str(data / "server.log")
+        result = localdb._run_as_server_user(
+            [pg_ctl, "start", "-w", "-D", str(data), "-l", log, "-o", options]
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"PostgreSQL did not start:\n{result.stdout}{result.stderr}")
+        yield Cluster(data, f"postgres://{localdb.DB_USER}@127.0.0.1:{port}/{localdb.DB_NAME}")
+    finally:
+        try:
+            localdb.stop(data)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # field 4: the parent's pid
+            found.append(int(entry.name))
+    return found
+
+
+@contextmanager
+def paused(data: Path):
+    """Every process of the cluster in ``data`` stopped with SIGSTOP, as a hung server is:
+    connections stay open and the kernel still accepts bytes, but nothing answers. Resumed
+    with SIGCONT on exit. Only ever for a cluster of the test's own."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    stopped = []
+    try:
+        os.kill(postmaster, signal.SIGSTOP)  # first, so that it starts no new process
+        stopped.append(postmaster)
+        for pid in _children(postmaster):
+            with suppress(ProcessLookupError):  # ended meanwhile
+                os.kill(pid, signal.SIGSTOP)
+                stopped.append(pid)
+        yield
+    finally:
+        for pid in reversed(stopped):
+            with suppress(ProcessLookupError):  # ended meanwhile
+                os.kill(pid, signal.SIGCONT)

@@ -105,3 +105,18 @@ def test_a_restored_site_serves_no_page_cached_before_the_restore(client, media_
     html = client.get(url).content.decode()
     assert "Published after the backup." not in html
     assert version.summary in html
+
+
+def test_a_backup_is_readable_by_its_owner_only(media_root, tmp_path):
+    import os
+    import stat
+
+    permissive = os.umask(0)  # even where every new file would be world-readable
+    try:
+        folder = backup(tmp_path / "backups", connection.settings_dict, media_root)
+    finally:
+        os.umask(permissive)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for name in [DATABASE_FILE, MEDIA_FILE]:
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
+        assert (folder / name).stat().st_size > 0

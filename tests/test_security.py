@@ -85,6 +85,46 @@ def test_a_lockout_is_per_username_and_address():
     assert other_address.status_code == 302
 
 
+def from_behind_the_load_balancer(forwarded_for: str) -> dict:
+    # The load balancer connects from its own address and appends the reader's to
+    # X-Forwarded-For, after whatever the reader sent in it.
+    return {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": forwarded_for}
+
+
+def test_behind_the_load_balancer_a_lockout_is_per_reader_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="ann", is_staff=True, password=PASSWORD)
+    attacker = from_behind_the_load_balancer("203.0.113.5")
+    for _ in range(5):
+        sign_in(Client(), "ann", "wrong", **attacker)
+    assert sign_in(Client(), "ann", PASSWORD, **attacker).status_code == 429
+    # Ann, signing in from elsewhere through the same load balancer, is not locked out.
+    ann = from_behind_the_load_balancer("198.51.100.7")
+    assert sign_in(Client(), "ann", PASSWORD, **ann).status_code == 302
+
+
+def test_behind_the_load_balancer_a_forged_forwarded_address_is_not_trusted(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="ann", is_staff=True, password=PASSWORD)
+    # The attacker claims to be Ann's address; the load balancer appends the real one.
+    for n in range(5):
+        forged = from_behind_the_load_balancer(f"198.51.100.7, 192.0.2.{n}, 203.0.113.5")
+        sign_in(Client(), "ann", "wrong", **forged)
+    ann = from_behind_the_load_balancer("198.51.100.7")
+    assert sign_in(Client(), "ann", PASSWORD, **ann).status_code == 302
+    attacker = from_behind_the_load_balancer("anything, 203.0.113.5")
+    assert sign_in(Client(), "ann", PASSWORD, **attacker).status_code == 429
+
+
+def test_with_two_trusted_proxies_the_address_the_outer_one_saw_counts(settings):
+    settings.TRUSTED_PROXY_COUNT = 2  # a CDN, then the load balancer
+    UserFactory(username="ann", is_staff=True, password=PASSWORD)
+    for _ in range(5):
+        sign_in(Client(), "ann", "wrong", **from_behind_the_load_balancer("203.0.113.5, 10.9.9.9"))
+    ann = from_behind_the_load_balancer("198.51.100.7, 10.9.9.9")
+    assert sign_in(Client(), "ann", PASSWORD, **ann).status_code == 302
+
+
 def test_a_successful_sign_in_resets_the_count():
     UserFactory(username="ann", is_staff=True, password=PASSWORD)
     for _ in range(4):

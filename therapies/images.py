@@ -15,13 +15,23 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_IMAGE_PIXELS = 25_000_000
+# Memory, not the file's size, is what a hostile image costs: a few kilobytes of PNG can
+# declare any number of pixels. Pillow holds up to 4 bytes a pixel, and cleaning holds at most
+# two copies of the pixels at once (decoded, and converted or turned upright), so the limit
+# bounds cleaning to 8 bytes a pixel: about 104 MB, and a worker stays under 200 MB in all
+# (tests/test_uploads.py measures it). A 12-megapixel photo from any phone fits.
+MAX_IMAGE_PIXELS = 13_000_000
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
 
-# Pillow warns above this many pixels and refuses above twice as many; we refuse at the limit.
+# Pillow warns above this many pixels and refuses above twice as many; we refuse at the limit,
+# from the dimensions in the file's header, before any pixel is decoded.
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 NOT_AN_IMAGE = "Upload a JPEG or PNG image. This file is not one (or it is damaged)."
+TOO_MANY_PIXELS = (
+    f"The image is larger than {MAX_IMAGE_PIXELS // 1_000_000} megapixels; "
+    "scale it down and try again."
+)
 
 
 def clean_image(upload) -> ContentFile:
@@ -38,41 +48,54 @@ def clean_image(upload) -> ContentFile:
             with Image.open(upload) as image:
                 image.verify()  # structure and checksums; the image is unusable afterwards
             upload.seek(0)
-            with Image.open(upload) as image:
+            with Image.open(upload) as image:  # reads the header only
                 if image.format not in EXTENSIONS:
                     raise ValidationError(NOT_AN_IMAGE)
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise ValidationError(TOO_MANY_PIXELS)
                 image_format = image.format
-                image.load()
-                image = ImageOps.exif_transpose(image)  # keep the orientation EXIF gave it
-                image = _plain_pixels(image, image_format)
+                output = _reencoded(image, image_format)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValidationError(
-            f"The image is larger than {MAX_IMAGE_PIXELS // 1_000_000} megapixels; "
-            "scale it down and try again."
-        ) from error
+        raise ValidationError(TOO_MANY_PIXELS) from error
     except ValidationError:
         raise
     except Exception as error:  # Pillow raises many kinds for hostile or damaged files.
         raise ValidationError(NOT_AN_IMAGE) from error
+    return ContentFile(output, name=f"{uuid.uuid4().hex}.{EXTENSIONS[image_format]}")
+
+
+def _reencoded(image: Image.Image, image_format: str) -> bytes:
+    """The pixels of ``image`` encoded afresh: no palette tricks, no metadata carried over.
+
+    At most two copies of the pixels exist at once: the decoded image, and its conversion (or,
+    briefly, its upright turn)."""
+    image.load()
+    ImageOps.exif_transpose(image, in_place=True)  # keep the orientation EXIF gave it
+    mode = _plain_mode(image, image_format)
+    if image.mode != mode:
+        plain = image.convert(mode)
+        image.close()  # frees the decoded pixels before encoding
+    else:
+        plain = image
+    # Only pixels are written: the encoders take metadata (EXIF, ICC profiles, comments,
+    # text chunks, transparency keys) from the image's info and the arguments, and both
+    # are empty.
+    plain.info = {}
     output = io.BytesIO()
     if image_format == "JPEG":
-        image.save(output, "JPEG", quality=88)
+        plain.save(output, "JPEG", quality=88)
     else:
-        image.save(output, "PNG")
-    return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{EXTENSIONS[image_format]}")
+        plain.save(output, "PNG")
+    plain.close()
+    return output.getvalue()
 
 
-def _plain_pixels(image: Image.Image, image_format: str) -> Image.Image:
-    """A new image holding only the pixels: no palette tricks, no metadata carried over."""
+def _plain_mode(image: Image.Image, image_format: str) -> str:
     if image_format == "JPEG":
-        mode = "L" if image.mode == "L" else "RGB"
-    elif image.mode in {"RGB", "L"} and "transparency" not in image.info:
-        mode = image.mode
-    else:
-        mode = "RGBA"
-    if image.mode != mode:
-        image = image.convert(mode)
-    return Image.frombytes(mode, image.size, image.tobytes())
+        return "L" if image.mode == "L" else "RGB"
+    if image.mode in {"RGB", "L"} and "transparency" not in image.info:
+        return image.mode
+    return "RGBA"
 
 
 class ImageUploadField(forms.FileField):

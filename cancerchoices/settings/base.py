@@ -70,6 +70,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Each request's id, in its log records and its response (X-Request-ID).
+    "cancerchoices.requestlog.RequestIdMiddleware",
+    # Before the HTTPS redirect and the host validation: the load balancer polls each server
+    # by its address over plain HTTP.
+    "cancerchoices.health.HealthCheckMiddleware",
+    # Before anything reads a request's body.
+    "cancerchoices.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -107,15 +114,47 @@ TEMPLATES = [
     },
 ]
 
+# Seconds (docs/deployment.md, "Database outages"): the longest a request waits for any one
+# answer from the database; the longest any statement runs (server side, 0: no limit); the
+# longest the readiness check takes.
+DATABASE_REQUEST_TIMEOUT = float(os.environ.get("DATABASE_REQUEST_TIMEOUT", "3"))
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30"))
+READINESS_TIMEOUT = 1.5
+
+
+def bounded_database(database: dict) -> dict:
+    """A DATABASES entry that never leaves a request waiting on a database that is down,
+    unreachable or hung (docs/deployment.md, "Database outages")."""
+    # Django's backend, with each wait for the server bounded during a request
+    # (DATABASE_REQUEST_TIMEOUT, cancerchoices.postgresql).
+    database["ENGINE"] = "cancerchoices.postgresql"
+    options = database.setdefault("OPTIONS", {})
+    # A server that does not complete a new connection within this many seconds is down.
+    options.setdefault("connect_timeout", 3)
+    # Over TCP (a Unix socket ignores these): a connection to a host that vanished fails
+    # within about 25 seconds when idle (keepalives) and 10 seconds when waiting for an
+    # acknowledgement (tcp_user_timeout), in every process, the background worker included.
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 10)
+    options.setdefault("keepalives_interval", 5)
+    options.setdefault("keepalives_count", 3)
+    options.setdefault("tcp_user_timeout", 10_000)
+    # Server side: no statement runs longer than this (0 switches it off, e.g. for a long
+    # migration; behind PgBouncer set it on the role instead, docs/deployment.md).
+    if DATABASE_STATEMENT_TIMEOUT:
+        timeout = f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+        options["options"] = f"{options.get('options', '')} {timeout}".strip()
+    return database
+
+
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {"default": localdb.connection_settings()}
+bounded_database(DATABASES["default"])
 # Reconnect transparently after a database restart instead of failing the first request.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Fail fast when the server is unreachable, so pages answer 503 within seconds, not hang.
-DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 # Public pages run the same few queries over and over: let PostgreSQL plan each once per
 # connection (server-side binding, prepared after two runs). Behind a transaction-pooling
 # PgBouncer, set DATABASE_PREPARED_STATEMENTS=0.
@@ -125,17 +164,15 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     # Reads go to the replica; writes, the admin and everything in a transaction stay on the
     # primary (cancerchoices.db_router).
     DATABASES["replica"] = {
-        **database_from_url(os.environ["DATABASE_REPLICA_URL"]),
+        **bounded_database(database_from_url(os.environ["DATABASE_REPLICA_URL"])),
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
-    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 3)
     DATABASE_ROUTERS = ["cancerchoices.db_router.PrimaryReplicaRouter"]
     MIDDLEWARE.insert(1, "cancerchoices.db_router.PrimaryForWritesMiddleware")
 # Seconds a client is told to wait before retrying while the database is down (503 page).
 DATABASE_RETRY_AFTER = 30
-READINESS_TIMEOUT_MS = 2000
 
 # One cache shared by every worker process: Redis when REDIS_URL is set (several servers),
 # otherwise files under var/cache, shared by the workers of this machine. The public content
@@ -192,6 +229,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind proxies (the load balancer, a CDN), the address is the one the outermost trusted proxy
+# appended to X-Forwarded-For, not the proxy's own (cancerchoices.requestlog.client_ip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "cancerchoices.requestlog.client_ip"
 LOGIN_REDIRECT_URL = "admin:index"  # where a sign-in with an unsafe or missing next= lands
 
 LANGUAGE_CODE = "en-us"
@@ -200,10 +241,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# The largest body a request may have: an image upload (therapies.images.MAX_IMAGE_BYTES)
+# and its form. Larger ones are refused before they are read
+# (cancerchoices.middleware.RequestSizeLimitMiddleware); smaller uploads stay in memory,
+# never in a temporary file.
+MAX_REQUEST_BYTES = 5 * 1024 * 1024 + 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
