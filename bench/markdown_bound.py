@@ -33,7 +33,7 @@ from urllib.parse import urlencode, urlsplit
 import psycopg
 
 from cancerchoices import localdb
-from tests.servers import PROJECT, database_url, gunicorn
+from tests.servers import PROJECT, database_url, gunicorn, production_server_env
 from therapies.markdown import (
     MAX_FORMATTING_CHARACTERS,
     MAX_MARKDOWN_LENGTH,
@@ -389,20 +389,7 @@ def main(argv=None) -> int:
     password = secrets.token_urlsafe(16)
     prepare_database(password)
 
-    env = {
-        "DJANGO_SETTINGS_MODULE": "cancerchoices.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": url,
-        "CACHE_DIR": str(CACHE_DIR),
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
-        cwd=PROJECT,
-        env={**os.environ, **env},
-        check=True,
-    )
+    env = production_server_env(url, CACHE_DIR)
     inputs = fixed_inputs() | random_mixes(args.mixes, args.seed)
     print(f"{len(inputs)} inputs up to {CAP:,} characters; starting gunicorn...", flush=True)
     with gunicorn(env, log=subprocess.DEVNULL) as (base, _):

@@ -14,7 +14,6 @@ import argparse
 import datetime
 import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -25,7 +24,14 @@ from urllib.parse import quote
 import psycopg
 
 from cancerchoices import localdb
-from tests.servers import PROJECT, database_url, ensure_debian_package, fetch, gunicorn
+from tests.servers import (
+    PROJECT,
+    database_url,
+    ensure_debian_package,
+    fetch,
+    gunicorn,
+    production_server_env,
+)
 
 BENCH_DB = "cancerchoices_bench"
 CACHE_DIR = PROJECT / "var" / "cache" / "bench"
@@ -361,20 +367,7 @@ def main(argv=None) -> int:
     except NoReverseMatch:
         compare = None
 
-    env = {
-        "DJANGO_SETTINGS_MODULE": "cancerchoices.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": url,
-        "CACHE_DIR": str(CACHE_DIR),
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
-        cwd=PROJECT,
-        env={**os.environ, **env},
-        check=True,
-    )
+    env = production_server_env(url, CACHE_DIR)
     shutil.rmtree(CACHE_DIR, ignore_errors=True)
     therapy = f"/therapies/{slugs[2]}/"
 

@@ -252,3 +252,26 @@ def paused(data: Path):
         for pid in reversed(stopped):
             with suppress(ProcessLookupError):  # ended meanwhile
                 os.kill(pid, signal.SIGCONT)
+
+
+def production_server_env(database_url: str, cache_dir: Path) -> dict:
+    """The environment of a server with production settings on the loopback address (plain
+    HTTP), its static files collected: for the benchmarks."""
+    import secrets
+
+    env = {
+        "DJANGO_SETTINGS_MODULE": "cancerchoices.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "CACHE_DIR": str(cache_dir),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=PROJECT,
+        env={**os.environ, **env},
+        check=True,
+    )
+    return env
