@@ -30,10 +30,7 @@ import uuid
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
-import psycopg
-
-from cancerchoices import localdb
-from tests.servers import PROJECT, database_url, gunicorn, production_server_env
+from tests.servers import PROJECT, bench_database_url, gunicorn, production_server_env
 from therapies.markdown import (
     MAX_FORMATTING_CHARACTERS,
     MAX_MARKDOWN_LENGTH,
@@ -190,20 +187,6 @@ def random_mixes(count: int, seed: int) -> dict[str, str]:
 
 
 # --- The site, a staff session, the preview --------------------------------------------------
-
-
-def bench_database_url() -> str:
-    if os.environ.get("BENCH_MARKDOWN_DATABASE_URL"):
-        return os.environ["BENCH_MARKDOWN_DATABASE_URL"]
-    localdb.start()
-    params = localdb.connection_settings()
-    with psycopg.connect(
-        host=params["HOST"], port=params["PORT"], user=params["USER"], dbname="postgres"
-    ) as conn:
-        conn.autocommit = True
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    return database_url({**params, "NAME": BENCH_DB})
 
 
 def prepare_database(password: str) -> None:
@@ -379,7 +362,7 @@ def main(argv=None) -> int:
     parser.add_argument("--shown", type=int, default=20, help="rows in the table")
     args = parser.parse_args(argv)
 
-    url = bench_database_url()
+    url = os.environ.get("BENCH_MARKDOWN_DATABASE_URL") or bench_database_url(BENCH_DB)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "cancerchoices.settings.local"
     os.environ["CACHE_DIR"] = str(CACHE_DIR)

@@ -21,12 +21,9 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-import psycopg
-
-from cancerchoices import localdb
 from tests.servers import (
     PROJECT,
-    database_url,
+    bench_database_url,
     ensure_debian_package,
     fetch,
     gunicorn,
@@ -45,23 +42,6 @@ TRIVIAL = "/robots.txt"
 SUBJECTS = ["Mushroom", "Turmeric", "Melatonin", "Ginger", "Green tea", "Yoga", "Acupuncture"]
 SUBJECTS += ["Vitamin D", "Fish oil", "Mistletoe", "Curcumin", "Qigong", "Massage", "Fasting"]
 FORMS = ["extract", "capsules", "tea", "practice", "programme", "powder", "tincture", "protocol"]
-
-
-def bench_database_url(rebuild: bool) -> str:
-    """The benchmark's own database, in the embedded cluster (or BENCH_DATABASE_URL)."""
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return os.environ["BENCH_DATABASE_URL"]
-    localdb.start()
-    params = localdb.connection_settings()
-    with psycopg.connect(
-        host=params["HOST"], port=params["PORT"], user=params["USER"], dbname="postgres"
-    ) as conn:
-        conn.autocommit = True
-        if rebuild:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    return database_url({**params, "NAME": BENCH_DB})
 
 
 def build_data_set() -> None:
@@ -347,7 +327,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     ensure_debian_package("wrk", "wrk")
 
-    url = bench_database_url(args.rebuild)
+    url = os.environ.get("BENCH_DATABASE_URL") or bench_database_url(BENCH_DB, args.rebuild)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "cancerchoices.settings.local"
     os.environ["CACHE_DIR"] = str(CACHE_DIR)

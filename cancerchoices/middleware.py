@@ -101,6 +101,7 @@ class PublicPageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
+        request.get_host()  # a Host not allowed gets its 400 here, never a cached page
         address = canonical_address(request)
         if address is None:  # not a page of ours: 404, handled downstream
             return self.get_response(request)

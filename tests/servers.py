@@ -275,3 +275,23 @@ def production_server_env(database_url: str, cache_dir: Path) -> dict:
         check=True,
     )
     return env
+
+
+def bench_database_url(name: str, rebuild: bool = False) -> str:
+    """A database of a benchmark's own in the embedded cluster, created when missing (dropped
+    first with ``rebuild``)."""
+    import psycopg
+
+    from cancerchoices import localdb
+
+    localdb.start()
+    params = localdb.connection_settings()
+    with psycopg.connect(
+        host=params["HOST"], port=params["PORT"], user=params["USER"], dbname="postgres"
+    ) as conn:
+        conn.autocommit = True
+        if rebuild:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return database_url({**params, "NAME": name})

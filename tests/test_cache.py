@@ -340,3 +340,10 @@ def test_with_redis_out_of_memory_a_change_is_never_hidden_by_the_old_pages(
         assert jobs() == 1
         assert client.get(url)["X-Cache"] == "miss"
         assert "Corrected after a recall." in client.get(url).content.decode()
+
+
+def test_a_host_not_allowed_gets_no_cached_page(client):
+    version = build_review()
+    url = version.therapy.get_absolute_url()
+    assert client.get(url)["X-Cache"] == "miss"
+    assert client.get(url, headers={"host": "evil.example"}).status_code == 400
