@@ -17,7 +17,7 @@ def test_readers_filter_then_compare_ticked_therapies_without_javascript(live_se
         page.goto(live_server.url + reverse("therapies:list"))
         page.get_by_label("Search therapies").fill("melatonine")
         page.get_by_role("button", name="Search").click()
-        assert "q=melatonine" in page.url  # shareable, and the back button returns here
+        page.wait_for_url("**q=melatonine**")  # shareable, and the back button returns here
         assert page.get_by_role("link", name="Melatonin", exact=True).is_visible()
         assert not page.get_by_role("link", name="Ginger", exact=True).is_visible()
 
@@ -25,7 +25,8 @@ def test_readers_filter_then_compare_ticked_therapies_without_javascript(live_se
         page.get_by_label("Compare Ginger").check()
         page.get_by_label("Compare Yoga").check()
         page.get_by_role("button", name="Compare selected therapies").click()
-        assert "therapies=ginger&therapies=yoga" in page.url
+        page.wait_for_url("**therapies=ginger&therapies=yoga")
+        page.locator("table.compare").wait_for()
         headers = page.locator("table.compare thead th").all_inner_texts()
         assert [text.splitlines()[0] for text in headers] == ["Ginger", "Yoga"]
 
@@ -37,6 +38,7 @@ def test_readers_filter_then_compare_ticked_therapies_without_javascript(live_se
 
         page.get_by_label("Add a therapy to compare").fill("melatonin")
         page.get_by_role("button", name="Add").click()
+        page.wait_for_url("**melatonin**")
         assert page.locator("table.compare thead th").count() == 3
     finally:
         context.close()
