@@ -1,5 +1,6 @@
 """The seven rated attributes, evidence levels, and a review version's ratings."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from markdownx.models import MarkdownxField
@@ -106,6 +107,29 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.attribute}: {self.score_text}"
+
+    def clean(self):
+        """A rating fits its evidence: an evidence level only on an attribute rated on evidence,
+        and a score within the range the level maps to (editorial policy, on the methodology
+        page)."""
+        level = self.evidence_level
+        if level is None or self.attribute_id is None:
+            return
+        if not self.attribute.is_evidence_based:
+            raise ValidationError(
+                {"evidence_level": f"“{self.attribute}” is not rated on the strength of "
+                 "evidence: leave its evidence level empty."}
+            )  # fmt: skip
+        if self.score is not None and not level.score_min <= self.score <= level.score_max:
+            scores = (
+                str(level.score_min)
+                if level.score_min == level.score_max
+                else f"{level.score_min} to {level.score_max}"
+            )
+            raise ValidationError(
+                {"score": f"{level.badge} means a score of {scores}, not {self.score}. Change "
+                 "the score or the evidence level."}
+            )  # fmt: skip
 
     @property
     def is_rated(self) -> bool:

@@ -105,3 +105,30 @@ def test_markdown_preview_is_for_signed_in_staff_only(admin_client):
     assert response.status_code == 200
     assert "<strong>hi</strong>" in response.content.decode()
     assert "<script>" not in response.content.decode()
+
+
+def test_a_rating_that_does_not_fit_its_evidence_is_refused_in_the_admin(admin_client):
+    version = draft_of(build_review())
+    rating = version.ratings.get(attribute__code="treatment_outcomes")
+    data = {
+        **version_fields(version),
+        "summary": version.summary,
+        "body": version.body,
+        "seen_revision": version.revision,
+        **formset_management("ratings", 1, 1),
+        "ratings-0-id": rating.pk,
+        "ratings-0-version": version.pk,
+        "ratings-0-attribute": rating.attribute_id,
+        "ratings-0-score": "5",
+        "ratings-0-evidence_level": rating.evidence_level_id,  # preliminary: a score of 2
+        "ratings-0-note": rating.note,
+        **formset_management("subpages", 0),
+        **formset_management("credits", 0),
+        **formset_management("page_references", 0),
+        **formset_management("audit", 0),
+    }
+    url = reverse("admin:therapies_reviewversion_change", args=[version.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Preliminary evidence means a score of 2, not 5" in response.content.decode()
+    assert version.ratings.get(pk=rating.pk).score == 2
