@@ -14,7 +14,7 @@ queued background jobs run, and then:
 2. every public page, read through the page cache, equals the page rendered from scratch
    (every fragment rendered again, the cache emptied);
 3. no text that was never approved is on a public page, every former slug answers 301 to the
-   current one, and the pages of a withdrawn review are gone.
+   current one, and the pages of a withdrawn review answer 410 (its history stays public).
 
 The examples run inside one ordinary pytest-django test, so the ``db`` and ``jobs`` fixtures
 work as in every other test (``hypothesis.extra.django.TestCase`` is a unittest class, which
@@ -591,7 +591,7 @@ def assert_nothing_unapproved(site: Site, pages: dict[str, str]) -> None:
 
 
 def assert_addresses(site: Site) -> None:
-    """Former slugs redirect to the current one; a withdrawn review's pages are gone."""
+    """Former slugs redirect to the current one; a withdrawn review's pages answer 410."""
     reader = Client()
     for therapy in site.therapies:
         therapy.refresh_from_db()
@@ -603,12 +603,18 @@ def assert_addresses(site: Site) -> None:
                 assert response["Location"] == current
         if live_version(therapy) is None:
             assert therapy.versions.filter(state=State.WITHDRAWN).exists()
-            kinds = ["detail", "changes", "therapy_feed"]
-            urls = [reverse(f"therapies:{kind}", args=[therapy.slug]) for kind in kinds]
+            urls = [reverse("therapies:detail", args=[therapy.slug])]
             urls += [reverse("therapies:subpage", args=[therapy.slug, kind])
                      for kind in SubPage.Kind.values]  # fmt: skip
-            for url in urls:
-                assert reader.get(url).status_code != 200, f"{url} of a withdrawn review"
+            for url in urls:  # a dated notice, never the withdrawn text
+                assert reader.get(url).status_code == 410, f"{url} of a withdrawn review"
+            assert (
+                reader.get(reverse("therapies:therapy_feed", args=[therapy.slug])).status_code
+                == 404
+            )
+            changes = reader.get(reverse("therapies:changes", args=[therapy.slug]))
+            assert changes.status_code == 200  # its history stays public
+            assert "Withdrawn from the site" in changes.content.decode()
 
 
 @st.composite

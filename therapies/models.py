@@ -157,7 +157,11 @@ class ReviewVersionQuerySet(models.QuerySet):
     def public_history(self):
         """Versions that were once public, for the 'what changed' list and feeds."""
         return self.filter(
-            state__in=[ReviewVersion.State.PUBLISHED, ReviewVersion.State.SUPERSEDED],
+            state__in=[
+                ReviewVersion.State.PUBLISHED,
+                ReviewVersion.State.SUPERSEDED,
+                ReviewVersion.State.WITHDRAWN,
+            ],
             published_at__isnull=False,
         )
 

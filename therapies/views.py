@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import ListView, TemplateView
@@ -11,7 +12,7 @@ from django.views.generic import ListView, TemplateView
 from ratings.models import Attribute
 
 from .addresses import current_slug
-from .models import CancerType, GlossaryTerm, ReviewVersion, SubPage
+from .models import AuditEntry, CancerType, GlossaryTerm, ReviewVersion, SubPage
 from .search import ResultsQuery, TherapySearchForm, result_row, therapy_url_maker
 from .side_by_side import (
     MAX_COMPARED,
@@ -194,13 +195,6 @@ def subpage_context(version: ReviewVersion, kind: str) -> dict:
     }
 
 
-def published_version(slug: str) -> ReviewVersion:
-    """The published version of the therapy at ``slug``, with what its pages show, or 404."""
-    return get_object_or_404(
-        ReviewVersion.objects.published().for_public_page(), therapy__slug=slug
-    )
-
-
 def follow_former_slug(view):
     """A therapy's old address answers 301 to the same page at its new one."""
 
@@ -221,37 +215,67 @@ def follow_former_slug(view):
     return wrapped
 
 
-class TherapyDetailView(TemplateView):
+def last_public_version(slug: str) -> ReviewVersion:
+    """The version of the therapy at ``slug`` the public sees: the published one; for a review
+    withdrawn since, the withdrawn one; or 404."""
+    versions = ReviewVersion.objects.for_public_page().filter(therapy__slug=slug)
+    version = versions.published().first()
+    if version is None:
+        withdrawn = versions.filter(state=ReviewVersion.State.WITHDRAWN)
+        version = withdrawn.order_by("-number").first()
+    if version is None:
+        raise Http404("No such review")
+    return version
+
+
+class ReviewPageView(TemplateView):
+    """A page of a published review; for a withdrawn review, the notice that it was."""
+
+    def get(self, request, *args, **kwargs):
+        version = last_public_version(kwargs["slug"])
+        if version.state == ReviewVersion.State.WITHDRAWN:
+            context = {
+                "therapy": version.therapy,
+                "version": version,
+                "withdrawal": version.audit.filter(action="withdraw").first(),
+            }
+            return TemplateResponse(request, "therapies/withdrawn.html", context, status=410)
+        context = self.get_context_data(version=version, **kwargs)
+        return self.render_to_response(context)
+
+
+class TherapyDetailView(ReviewPageView):
     template_name = "therapies/therapy_detail.html"
 
-    def get_context_data(self, **kwargs):
-        version = published_version(self.kwargs["slug"])
+    def get_context_data(self, *, version, **kwargs):
         return super().get_context_data(**main_page_context(version), **kwargs)
 
 
-class SubPageView(TemplateView):
+class SubPageView(ReviewPageView):
     template_name = "therapies/subpage.html"
 
-    def get_context_data(self, **kwargs):
-        version = published_version(self.kwargs["slug"])
+    def get_context_data(self, *, version, **kwargs):
         context = subpage_context(version, self.kwargs["kind"])
         return super().get_context_data(**context, **kwargs)
 
 
 class ChangesView(TemplateView):
-    """The public "what changed" list, from the change summaries of published versions."""
+    """The public "what changed" list: the change summaries of every version the public saw,
+    and each withdrawal with its reason. It stays public after a review is withdrawn."""
 
     template_name = "therapies/changes.html"
 
     def get_context_data(self, **kwargs):
-        version = published_version(self.kwargs["slug"])
-        history = (
-            ReviewVersion.objects.public_history()
-            .filter(therapy=version.therapy)
-            .order_by("-published_at")
+        version = last_public_version(self.kwargs["slug"])
+        published = ReviewVersion.objects.public_history().filter(therapy=version.therapy_id)
+        withdrawals = AuditEntry.objects.filter(
+            version__therapy=version.therapy_id, action="withdraw"
         )
+        events = [(v.published_at, "published", v) for v in published]
+        events += [(entry.created_at, "withdrawn", entry) for entry in withdrawals]
+        events.sort(key=lambda event: event[0], reverse=True)
         return super().get_context_data(
-            history=history, therapy=version.therapy, version=version, **kwargs
+            events=events, therapy=version.therapy, version=version, **kwargs
         )
 
 

@@ -356,3 +356,30 @@ def test_a_proposer_reopening_the_record_edits_their_proposal_not_the_approved_t
     messages = [str(m) for m in response.wsgi_request._messages]
     assert any("already proposed a change" in m for m in messages)
     assert SharedChange.objects.get().values["title"] == "Proposed wording"
+
+
+def test_a_withdrawn_review_answers_410_with_the_date_and_reason_and_keeps_its_history():
+    version = build_review()
+    consultant = role_user("Clinical consultant")
+    transition("withdraw", version, consultant, comment="A safety signal is being checked.")
+    reader = Client()
+    for url in [
+        version.therapy.get_absolute_url(),
+        reverse("therapies:subpage", args=[version.therapy.slug, "safety"]),
+    ]:
+        response = reader.get(url)
+        assert response.status_code == 410, url
+        html = response.content.decode()
+        assert "We withdrew this review on" in html
+        assert "A safety signal is being checked." in html
+        assert version.summary not in html
+    changes = reader.get(reverse("therapies:changes", args=[version.therapy.slug]))
+    assert changes.status_code == 200
+    assert "Withdrawn from the site" in changes.content.decode()
+
+    republished = publish_new_version(ReviewVersion.objects.get(pk=version.pk), summary="Back.")
+    assert reader.get(version.therapy.get_absolute_url()).status_code == 200
+    history = reader.get(reverse("therapies:changes", args=[version.therapy.slug]))
+    html = history.content.decode()
+    assert "Withdrawn from the site" in html  # the whole public history, the withdrawal too
+    assert republished.change_summary in html
