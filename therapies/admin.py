@@ -25,7 +25,7 @@ from .models import (
     Therapy,
 )
 from .rendering import render_version, versions_citing, versions_marking
-from .shared_changes import apply_values, is_in_live_use, propose_change, save_directly
+from .shared_changes import is_in_live_use, propose_change, save_directly
 from .workflow import WorkflowError, available_transitions
 
 # What a new review's first version asks for; the rest is added once it is saved.
@@ -64,6 +64,7 @@ class TherapyAdmin(SimpleHistoryAdmin):
     """A therapy is its address; its name and everything else the public reads are edited on
     its versions. Researchers add therapies; only editors change a slug."""
 
+    form = TherapyForm
     list_display = ["__str__", "slug"]
     search_fields = ["slug", "versions__name", "versions__alternate_names"]
     inlines = [VersionLinkInline]
@@ -88,8 +89,6 @@ class TherapyAdmin(SimpleHistoryAdmin):
         if obj is not None and not request.user.has_perm("therapies.change_therapy"):
             fields.append("slug")
         return fields
-
-    form = TherapyForm
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -344,7 +343,7 @@ class SharedRecordAdmin(SimpleHistoryAdmin):
             mine = record.changes.filter(state=SharedChange.State.PENDING, proposed_by=request.user)
             proposal = mine.first()
             if proposal is not None:
-                apply_values(record, proposal.values)
+                record.apply_shared_values(proposal.values)
         return record
 
     def save_model(self, request, obj, form, change):

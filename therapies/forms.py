@@ -165,10 +165,7 @@ class ReferenceForm(forms.ModelForm):
 
     class Meta:
         model = Reference
-        fields = [
-            "key", "kind", "authors", "title", "container", "place", "year", "volume", "issue",
-            "pages", "doi", "pmid", "url", "viewed_on",
-        ]  # fmt: skip
+        fields = ["key", *Reference.shared_fields]
 
     def clean_key(self):
         key = self.cleaned_data["key"]

@@ -450,8 +450,38 @@ class SubPage(models.Model):
         }[self.kind]
 
 
-class Reference(models.Model):
+class SharedRecord(models.Model):
+    """A record reviews only point at (a reference, a glossary term), whose ``shared_fields``
+    are medical content: a change to them that published reviews show waits for approval
+    (``therapies.shared_changes``), and a version's approval covers their values."""
+
+    shared_fields: list[str] = []
+
+    class Meta:
+        abstract = True
+
+    def shared_values(self) -> dict:
+        """The shared fields as JSON-ready text."""
+        return {
+            name: self._meta.get_field(name).value_to_string(self) for name in self.shared_fields
+        }
+
+    def apply_shared_values(self, values: dict) -> None:
+        """Set the shared fields (unsaved) to ``values`` as ``shared_values`` wrote them."""
+        for name, value in values.items():
+            field = self._meta.get_field(name)
+            # value_to_string writes an empty date or number as "".
+            setattr(self, name, None if value == "" and field.null else field.to_python(value))
+
+
+class Reference(SharedRecord):
     """A structured source, cited from any review by its key."""
+
+    # What an approved change may alter; the key, which texts cite, never changes once used.
+    shared_fields = [
+        "kind", "authors", "title", "container", "place", "year", "volume", "issue", "pages",
+        "doi", "pmid", "url", "viewed_on",
+    ]  # fmt: skip
 
     class Kind(models.TextChoices):
         ARTICLE = "article", "Journal article"
@@ -557,7 +587,10 @@ class PageReference(models.Model):
         return f"[{self.number}] {self.reference.key}"
 
 
-class GlossaryTerm(models.Model):
+class GlossaryTerm(SharedRecord):
+    # What an approved change may alter; the slug, which texts mark, never changes once used.
+    shared_fields = ["term", "variants", "short_definition", "definition"]
+
     term = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     variants = models.CharField(

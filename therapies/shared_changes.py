@@ -21,16 +21,6 @@ from .rendering import render_glossary_term, versions_citing, versions_marking
 from .roles import is_clinical_consultant
 from .workflow import WorkflowError
 
-# What a proposal may change. Keys and slugs in use are never renamed (the admin's forms
-# refuse it), so they are not part of a change.
-SHARED_FIELDS = {
-    Reference: [
-        "kind", "authors", "title", "container", "place", "year", "volume", "issue", "pages",
-        "doi", "pmid", "url", "viewed_on",
-    ],
-    GlossaryTerm: ["term", "variants", "short_definition", "definition"],
-}  # fmt: skip
-
 
 def is_in_live_use(record) -> bool:
     """Whether a published review cites (a reference) or marks (a glossary term) ``record``."""
@@ -38,22 +28,6 @@ def is_in_live_use(record) -> bool:
     if isinstance(record, Reference):
         return PageReference.objects.filter(reference=record, version__in=published).exists()
     return published.filter(marked_terms=record).exists()
-
-
-def values_of(record) -> dict:
-    """The shared fields of ``record`` as JSON-ready text."""
-    return {
-        name: record._meta.get_field(name).value_to_string(record)
-        for name in SHARED_FIELDS[type(record)]
-    }
-
-
-def apply_values(record, values: dict) -> None:
-    """Set the shared fields of ``record`` (unsaved) to ``values`` as ``values_of`` wrote them."""
-    for name, value in values.items():
-        field = record._meta.get_field(name)
-        # value_to_string writes an empty date or number as "".
-        setattr(record, name, None if value == "" and field.null else field.to_python(value))
 
 
 def _target(record) -> dict:
@@ -64,7 +38,7 @@ def _target(record) -> dict:
 def propose_change(*, record, edited, by) -> SharedChange:
     """Store ``edited`` (an unsaved copy of ``record`` with the proposed values) as the
     record's pending change, replacing a pending change of the same person."""
-    values = values_of(edited)
+    values = edited.shared_values()
     pending = SharedChange.objects.select_for_update().filter(
         state=SharedChange.State.PENDING, **_target(record)
     )
@@ -79,7 +53,7 @@ def propose_change(*, record, edited, by) -> SharedChange:
         existing.save(update_fields=["values", "proposed_at"])
         return existing
     return SharedChange.objects.create(
-        values=values, base=values_of(record), proposed_by=by, **_target(record)
+        values=values, base=record.shared_values(), proposed_by=by, **_target(record)
     )
 
 
@@ -107,12 +81,12 @@ def approve_change(*, change: SharedChange, by, seen_digest: str) -> SharedChang
     if locked.proposed_by_id == by.pk:
         raise WorkflowError("You proposed this change, so someone else must approve it.")
     record = type(locked.record).objects.select_for_update().get(pk=locked.record.pk)
-    if values_of(record) != locked.base:
+    if record.shared_values() != locked.base:
         raise WorkflowError(
             "The record changed after this proposal was made, so approving it would undo that "
             "change. Nothing was done: ask for the change to be proposed again."
         )
-    apply_values(record, locked.values)
+    record.apply_shared_values(locked.values)
     record._change_reason = f"Approved change {locked.pk}"
     record.save()
     if isinstance(record, GlossaryTerm):

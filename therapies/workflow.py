@@ -66,8 +66,6 @@ TRANSITIONS = {
 def content_fingerprint(version: ReviewVersion) -> str:
     """A hash of everything the public would see of this version (not its state or dates),
     the details of the references it cites and the glossary terms it marks included."""
-    from .shared_changes import values_of  # it builds on this module's WorkflowError
-
     content = {
         "name": version.name,
         "alternate_names": version.alternate_names,
@@ -83,12 +81,12 @@ def content_fingerprint(version: ReviewVersion) -> str:
         "subpages": sorted(version.subpages.values_list("kind", "title", "body")),
         "credits": sorted(version.credits.values_list("person_id", "role", "order")),
         "references": sorted(
-            (reference.key, values_of(reference))
+            (reference.key, reference.shared_values())
             for reference in Reference.objects.filter(
                 pk__in=version.page_references.values("reference")
             )
         ),
-        "terms": sorted((term.slug, values_of(term)) for term in version.marked_terms.all()),
+        "terms": sorted((term.slug, term.shared_values()) for term in version.marked_terms.all()),
     }
     return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()
 

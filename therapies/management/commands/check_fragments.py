@@ -27,10 +27,10 @@ class Command(BaseCommand):
     def handle(self, *args, repair=False, **options):
         problems = []
         for version in current_versions().select_related("therapy").order_by("pk"):
-            for difference in version_differences(version):
-                problems.append(f"{version} (id {version.pk}): {difference}")
-                if repair:
-                    render_version(version)
+            differences = version_differences(version)
+            problems += [f"{version} (id {version.pk}): {what}" for what in differences]
+            if differences and repair:
+                render_version(version)
         for term in GlossaryTerm.objects.order_by("pk"):
             if fresh_definition(term) != term.definition_html:
                 problems.append(f"Glossary term {term.slug}: the longer definition")
