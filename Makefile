@@ -6,14 +6,29 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cancerchoices.settings.local
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run stop worker test db lint format lock postgres-server chromium bench wrk redis-server backup restore
+.PHONY: run stop worker test db lint format lock postgres-server chromium bench wrk redis-server backup restore port-free
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Two install stamps. RUNTIME: what serving the site needs (requirements.txt), for make run,
+# worker, db, backup, restore and the benchmarks. DEV: the tests and tools on top
+# (requirements-dev.txt), for make test, lint, format and lock. A changed pin redoes the stamps
+# that depend on it; pip leaves alone whatever already matches, so nothing is reinstalled or
+# downgraded. -qq: pip prints errors only.
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
+
+$(RUNTIME): requirements.txt
 	@command -v python3 >/dev/null || { echo "Python 3.11 is required."; exit 1; }
-	test -d $(VENV) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
-	touch $@
+	@test -d $(VENV) || { echo "Creating $(VENV) (the first time takes a few minutes)..."; \
+	  python3 -m venv $(VENV); }
+	@echo "Installing the site's packages (requirements.txt)..."
+	@$(PY) -m pip install -qq --upgrade pip
+	@$(PY) -m pip install -qq --require-hashes -r requirements.txt
+	@touch $@
+
+$(DEV): $(RUNTIME) requirements-dev.txt
+	@echo "Installing the test and tooling packages (requirements-dev.txt)..."
+	@$(PY) -m pip install -qq --require-hashes -r requirements-dev.txt
+	@touch $@
 
 # The machine's PostgreSQL server, installed from Debian's packages when missing.
 postgres-server:
@@ -21,7 +36,7 @@ postgres-server:
 	  { echo "Installing PostgreSQL (apt-get install postgresql)..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
-db: $(VENV)/.installed postgres-server
+db: $(RUNTIME) postgres-server
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m cancerchoices.localdb start; fi
 
 # Signal $(3) to the process in pid file $(1) if it still runs and its command line holds $(2)
@@ -32,27 +47,38 @@ stop_pidfile = pid=$$(cat $(1) 2>/dev/null); \
 	  for _ in $$(seq 300); do kill -0 "$$pid" 2>/dev/null || break; sleep 0.2; done; \
 	fi; rm -f $(1)
 
+# Before anything is installed or set up: is 127.0.0.1:$(PORT) free, and no gunicorn from an
+# earlier `make run` in this folder still running? (scripts/check_port.py, standard library only)
+port-free:
+	@python3 scripts/check_port.py $(PORT) var/gunicorn.pid
+
 # The site, and the background worker beside it (docs/worker.md), stopped when gunicorn stops.
-# The worker is stopped with SIGINT: it then finishes its current job, and ignores a second
-# SIGINT (Ctrl+C reaches it too), where a second SIGTERM would kill it mid-job.
-run: db
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo
-	$(PY) manage.py collectstatic --no-input --verbosity 0
-	@echo
-	@echo "  Site:   http://127.0.0.1:$(PORT)/"
-	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/"
-	@echo "  Demo sign-ins (password demo-password): researcher, consultant, editor"
-	@echo "  A background worker runs beside the site: its e-mail is printed here."
-	@echo "  Stop with Ctrl+C, then 'make stop' to stop the database."
-	@echo
+# Prerequisites run in order: the port check comes first. Migrations and static files print
+# only errors; the address and sign-ins come last, with gunicorn's warnings, errors and one line
+# a request after them. The worker is stopped with SIGINT: it then finishes its current job,
+# and ignores a second SIGINT (Ctrl+C reaches it too), where a second SIGTERM would kill it
+# mid-job.
+run: port-free db
+	@echo "Migrating the database..."
+	@$(PY) manage.py migrate --no-input --verbosity 0
+	@$(PY) manage.py load_demo
+	@$(PY) manage.py collectstatic --no-input --verbosity 0
 	@mkdir -p var
 	@$(call stop_pidfile,var/worker.pid,procrastinate worker,INT)
+	@echo
+	@echo "  Site:   http://127.0.0.1:$(PORT)/"
+	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/  demo sign-ins, password demo-password:"
+	@echo "            researcher  writes reviews and submits them"
+	@echo "            consultant  gives the clinical approval, publishes"
+	@echo "            editor      all but the clinical approval; people, glossary, categories"
+	@echo "  The background worker beside the site prints the e-mail it sends here."
+	@echo "  Stop with Ctrl+C, then 'make stop' to stop the database too."
+	@echo
 	@$(PY) manage.py procrastinate worker & worker=$$!; echo $$worker >var/worker.pid; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker; rm -f var/worker.pid' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(VENV)/bin/gunicorn cancerchoices.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
-	  --pid var/gunicorn.pid
+	  --pid var/gunicorn.pid --log-level warning
 
 # One worker in the foreground, on every queue; Ctrl+C stops it once its current job is done.
 worker: db
@@ -79,7 +105,7 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test: export DJANGO_SETTINGS_MODULE = cancerchoices.settings.test
-test: db chromium redis-server lint
+test: $(DEV) db chromium redis-server lint
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
 
@@ -92,17 +118,17 @@ restore: db
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<timestamp>"; exit 2; }
 	$(PY) manage.py restore "$(FILE)"
 
-lint: $(VENV)/.installed
+lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
 
-format: $(VENV)/.installed
+format: $(DEV)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 # Regenerate the pinned, hashed requirement files from requirements*.in.
-lock:
+lock: $(DEV)
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile --python-version 3.11 --generate-hashes --no-header --no-emit-index-url requirements.in -o requirements.txt
 	$(VENV)/bin/uv pip compile --python-version 3.11 --generate-hashes --no-header --no-emit-index-url requirements-dev.in -o requirements-dev.txt

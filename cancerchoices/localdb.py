@@ -170,7 +170,13 @@ def _create_database(bin_dir: Path, sockets: Path, port: int) -> None:
         text=True,
     )
     if exists.stdout.strip() != "1":
-        subprocess.run([*psql, "-c", f'CREATE DATABASE "{DB_NAME}"', "postgres"], check=True)
+        created = subprocess.run(
+            [*psql, "-c", f'CREATE DATABASE "{DB_NAME}"', "postgres"],
+            capture_output=True,
+            text=True,
+        )
+        if created.returncode != 0:
+            raise LocalDatabaseError(f"CREATE DATABASE failed:\n{created.stdout}{created.stderr}")
 
 
 def stop(folder: Path | None = None) -> None:
