@@ -18,6 +18,10 @@ import time
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+from .tasks import defer, run_like_a_request
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +52,15 @@ def public_content_generation() -> int:
     return generation
 
 
+@app.task(
+    queue="scheduled",
+    # Until the cache takes it: after 5 s, then 35 s, 65 s... (about 10 hours in all).
+    retry=RetryStrategy(max_attempts=50, wait=5, linear_wait=30),
+    task_middleware=[run_like_a_request],
+)
 def start_new_generation() -> None:
-    """Replace the generation; raises if the cache refuses."""
+    """Replace the generation; raises if the cache refuses (as a background job: so that the
+    job is retried)."""
     _generations().set(GENERATION_KEY, _new_number(), timeout=None)
 
 
@@ -62,9 +73,7 @@ def _start_or_forget() -> None:
             _generations().delete(GENERATION_KEY)
         except Exception:
             logger.exception("Could not delete the content generation either")
-        from . import tasks  # it needs the apps loaded; this module is imported before
-
-        tasks.defer(tasks.start_new_generation)
+        defer(start_new_generation)
 
 
 def bump_public_content() -> None:

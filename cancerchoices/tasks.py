@@ -1,9 +1,7 @@
-"""What every background job shares (docs/worker.md), and the site's own job: a cache
-generation that could not be started when content changed is started by the worker instead."""
+"""What every background job shares (docs/worker.md): queueing a job inside the caller's
+transaction, and running each job as a request would run."""
 
 from django.db import close_old_connections
-from procrastinate import RetryStrategy
-from procrastinate.contrib.django import app
 from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.jobs import JobDeferrer
 from procrastinate.manager import JobManager
@@ -34,17 +32,3 @@ def run_like_a_request(call_next, context, worker):
             return call_next()
     finally:
         close_old_connections()
-
-
-@app.task(
-    queue="scheduled",
-    # Until the cache takes it: after 5 s, then 35 s, 65 s... (about 10 hours in all).
-    retry=RetryStrategy(max_attempts=50, wait=5, linear_wait=30),
-    task_middleware=[run_like_a_request],
-)
-def start_new_generation() -> None:
-    """Start a new public content generation (``cache.start_new_generation``), raising while
-    the cache refuses it, so the job is retried."""
-    from .cache import start_new_generation as start
-
-    start()

@@ -186,7 +186,7 @@ def role_user(role: str, **fields):
 def publish_new_version(live: ReviewVersion, **changes) -> ReviewVersion:
     """Take ``changes`` (version fields) through the workflow as researcher and consultant
     would, and publish them; returns the new published version."""
-    from therapies.workflow import start_draft, transition
+    from therapies.workflow import approve_version, publish_version, start_draft, submit_version
 
     researcher = role_user("Researcher")
     consultant = role_user("Clinical consultant")
@@ -195,6 +195,6 @@ def publish_new_version(live: ReviewVersion, **changes) -> ReviewVersion:
         setattr(draft, name, value)
     draft.save()
     render_version(draft)
-    transition("submit", draft, researcher, change_kind="update", change_summary="Updated.")
-    transition("approve", draft, consultant)
-    return transition("publish", draft, consultant)
+    submit_version(version=draft, by=researcher, change_kind="update", change_summary="Updated.")
+    approve_version(version=draft, by=consultant)
+    return publish_version(version=draft, by=consultant)

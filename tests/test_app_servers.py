@@ -1,5 +1,6 @@
 """The app as it runs in production: gunicorn processes, a shared cache, a database that can go
-away. These start real servers, so they are marked slow (they still run in `make test`)."""
+away. These start real servers, so they are marked `servers`: `make test` runs them,
+`make test-fast` does not."""
 
 import os
 import re
@@ -23,9 +24,9 @@ from cancerchoices import localdb
 from tests.factories import UserFactory, build_review
 from tests.servers import PROJECT, database_url, fetch, gunicorn, redis_server
 from therapies.rendering import render_version
-from therapies.workflow import start_draft, transition
+from therapies.workflow import approve_version, start_draft, submit_version
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.servers
 
 
 def run_manage(*args, env):
@@ -127,8 +128,8 @@ def test_two_app_servers_share_the_cache_and_see_each_others_changes(tmp_path):
     draft.summary = "Published through one server, read through the other."
     draft.save()
     render_version(draft)
-    draft = transition("submit", draft, author, change_kind="update", change_summary="New.")
-    draft = transition("approve", draft, publisher)
+    draft = submit_version(version=draft, by=author, change_kind="update", change_summary="New.")
+    draft = approve_version(version=draft, by=publisher)
 
     with redis_server(tmp_path) as redis_url:
         env = {
@@ -147,7 +148,7 @@ def test_two_app_servers_share_the_cache_and_see_each_others_changes(tmp_path):
 
             cookies, token = signed_in_as(publisher)
             step = reverse("admin:therapies_reviewversion_step", args=[draft.pk, "publish"])
-            form = {"csrfmiddlewaretoken": token, "revision": draft.revision, "when": "now"}
+            form = {"csrfmiddlewaretoken": token, "revision": draft.revision}
             assert post(first + step, form, {**site, **cookies}) == 302
             draft.refresh_from_db()
             assert draft.state == "published"

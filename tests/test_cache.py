@@ -175,7 +175,7 @@ def test_a_generation_the_cache_refuses_is_forgotten_and_started_by_the_worker(
 
     queued = ProcrastinateJob.objects.filter(status="todo")
     assert list(queued.values_list("task_name", flat=True)) == [
-        "cancerchoices.tasks.start_new_generation"
+        "cancerchoices.cache.start_new_generation"
     ]
     monkeypatch.undo()  # the cache takes writes again
     assert jobs() == 1
@@ -312,7 +312,7 @@ def cache_entries() -> int:
     return sum(1 for key in cache._cache if ":page:" in key)
 
 
-@pytest.mark.slow
+@pytest.mark.servers
 def test_with_redis_out_of_memory_a_change_is_never_hidden_by_the_old_pages(
     client, settings, tmp_path, jobs
 ):

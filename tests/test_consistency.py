@@ -273,7 +273,7 @@ def publish(site: Site, version: ReviewVersion) -> None:
             event("approval voided by a change to what the version cites or marks")
             version, said = take_step(site.consultant, version, "approve", comment="")
             assert version.state == State.APPROVED, said
-        version, said = take_step(site.consultant, version, "publish", when="now")
+        version, said = take_step(site.consultant, version, "publish")
         if version.state == State.PUBLISHED:
             site.unpublished_names.pop(version.therapy_id, None)
             return

@@ -18,11 +18,14 @@ from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 
 from cancerchoices.cache import public_content_generation
+from cancerchoices.tasks import defer
 from tests.factories import PublishedVersionFactory, UserFactory
 from tests.servers import PROJECT, database_url, wait_until
 from therapies import tasks
 from therapies.models import ReviewVersion
-from therapies.workflow import start_draft, transition
+from therapies.notifications import notify_transition
+from therapies.rendering import rerender_versions
+from therapies.workflow import approve_version, start_draft, submit_version
 
 State = ReviewVersion.State
 
@@ -46,8 +49,10 @@ def approved_draft() -> ReviewVersion:
     live = PublishedVersionFactory(published_at=timezone.now())
     researcher = member("Researcher", "rita")
     draft = start_draft(live.therapy, researcher)
-    transition("submit", draft, researcher, change_kind="update", change_summary="New studies.")
-    return transition("approve", draft, member("Clinical consultant", "carl"))
+    submit_version(
+        version=draft, by=researcher, change_kind="update", change_summary="New studies."
+    )
+    return approve_version(version=draft, by=member("Clinical consultant", "carl"))
 
 
 @contextmanager
@@ -71,14 +76,16 @@ def worker(env: dict, log):
             process.wait()
 
 
-@pytest.mark.slow
+@pytest.mark.servers
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_process_sends_email_and_publishes_what_is_due(tmp_path):
     draft = approved_draft()
     ReviewVersion.objects.filter(pk=draft.pk).update(
         publish_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    tasks.notify_transition.defer(version_id=draft.pk, action="approve", comment="Well done.")
+    notify_transition.defer(
+        version_id=draft.pk, action="approve", state="approved", comment="Well done."
+    )
     outbox = tmp_path / "outbox"
     (tmp_path / "worker_settings.py").write_text(WORKER_SETTINGS.format(folder=str(outbox)))
     env = {
@@ -125,7 +132,7 @@ def mail_fails_once(monkeypatch):
 def test_an_email_that_fails_to_send_is_retried_later_and_sent(jobs, mail_fails_once):
     # In-process: the worker would wait 5 seconds before the retry; run_jobs does not.
     version = PublishedVersionFactory(created_by=member("Researcher", "rita"))
-    tasks.notify_transition.defer(version_id=version.pk, action="publish")
+    notify_transition.defer(version_id=version.pk, action="publish", state="published")
 
     assert jobs() == 2
     assert len(mail_fails_once) == 2
@@ -141,7 +148,7 @@ def test_an_email_that_fails_to_send_is_retried_later_and_sent(jobs, mail_fails_
 def test_an_email_names_the_state_its_step_led_to_not_a_later_one(jobs):
     version = PublishedVersionFactory()
     member("Clinical consultant", "carl")
-    tasks.notify_transition.defer(version_id=version.pk, action="submit")
+    notify_transition.defer(version_id=version.pk, action="submit", state="in_review")
     jobs()
     assert mail.outbox[0].to == ["carl@example.org"]
     assert f"{version.name}, version {version.number}: In review." in mail.outbox[0].body
@@ -149,7 +156,7 @@ def test_an_email_names_the_state_its_step_led_to_not_a_later_one(jobs):
 
 @pytest.mark.django_db
 def test_an_email_for_a_missing_version_fails_at_once(jobs):
-    tasks.notify_transition.defer(version_id=0, action="publish")
+    notify_transition.defer(version_id=0, action="publish", state="published")
     with pytest.raises(ReviewVersion.DoesNotExist):
         jobs()
     assert ProcrastinateJob.objects.get().status == "failed"
@@ -158,7 +165,7 @@ def test_an_email_for_a_missing_version_fails_at_once(jobs):
 @pytest.mark.django_db
 def test_the_job_of_a_worker_that_died_is_queued_again_and_runs(jobs):
     version = PublishedVersionFactory(created_by=member("Researcher", "rita"))
-    job_id = tasks.notify_transition.defer(version_id=version.pk, action="publish")
+    job_id = notify_transition.defer(version_id=version.pk, action="publish", state="published")
     with connection.cursor() as cursor:  # a worker took the job, then stopped beating
         cursor.execute(
             "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - interval '1 hour')"
@@ -179,7 +186,7 @@ def test_run_jobs_runs_queued_jobs_in_the_tests_transaction(jobs):
     version = PublishedVersionFactory(body="Some *plain* prose.")
     ReviewVersion.objects.filter(pk=version.pk).update(body_html="stale")
     generation = public_content_generation()
-    tasks.rerender_versions.defer(version_ids=[version.pk, 0])  # 0: a version that is gone
+    rerender_versions.defer(version_ids=[version.pk, 0])  # 0: a version that is gone
 
     assert jobs() == 1
     version.refresh_from_db()
@@ -193,8 +200,9 @@ def test_run_jobs_runs_queued_jobs_in_the_tests_transaction(jobs):
 def test_jobs_queued_inside_the_worker_commit_or_roll_back_with_their_transaction():
     def failing_step():
         with transaction.atomic():
-            tasks.defer(tasks.notify_transition, version_id=1, action="submit")
-            tasks.notify_transition.defer(version_id=2, action="submit")  # committed at once
+            defer(notify_transition, version_id=1, action="submit", state="in_review")
+            # committed at once:
+            notify_transition.defer(version_id=2, action="submit", state="in_review")
             raise RuntimeError("the step failed")
 
     # In the worker, the app's connector is procrastinate's own connection pool, as here.
@@ -203,11 +211,11 @@ def test_jobs_queued_inside_the_worker_commit_or_roll_back_with_their_transactio
             failing_step()
         assert [job.args["version_id"] for job in ProcrastinateJob.objects.all()] == [2]
         with transaction.atomic():
-            job_id = tasks.defer(tasks.notify_transition, version_id=3, action="submit")
+            job_id = defer(notify_transition, version_id=3, action="submit", state="in_review")
     job = ProcrastinateJob.objects.get(pk=job_id)
     assert (job.task_name, job.queue_name, job.status) == (
-        "therapies.tasks.notify_transition",
+        "therapies.notifications.notify_transition",
         "email",
         "todo",
     )
-    assert job.args == {"version_id": 3, "action": "submit"}
+    assert job.args == {"version_id": 3, "action": "submit", "state": "in_review"}

@@ -26,7 +26,7 @@ from .models import (
 )
 from .rendering import render_version, versions_citing, versions_marking
 from .shared_changes import is_in_live_use, propose_change, save_directly
-from .workflow import WorkflowError, available_transitions
+from .workflow import WorkflowError, available_steps
 
 # What a new review's first version asks for; the rest is added once it is saved.
 NEW_VERSION_FIELDS = [
@@ -290,7 +290,7 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         views = [
-            ("<int:pk>/step/<str:step>/", admin_views.transition_view, "step"),
+            ("<int:pk>/step/<str:step>/", admin_views.step_view, "step"),
             ("<int:pk>/preview/", admin_views.preview_view, "preview"),
             ("<int:pk>/preview/<slug:kind>/", admin_views.preview_view, "preview_subpage"),
             ("<int:pk>/compare/", admin_views.compare_view, "compare"),
@@ -326,7 +326,7 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["steps"] = available_transitions(obj, request.user)
+            context["steps"] = available_steps(obj, request.user)
             context["stale_changes"] = getattr(context.get("adminform").form, "stale_changes", [])
         return super().render_change_form(request, context, add, change, form_url, obj)
 

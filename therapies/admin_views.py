@@ -14,13 +14,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .forms import TransitionForm
+from . import workflow
+from .forms import StepForm
 from .models import ReviewVersion, SharedChange, Therapy
 from .roles import is_clinical_consultant
 from .shared_changes import approve_change, reject_change, withdraw_change
 from .version_diff import diff_versions
 from .views import main_page_context, subpage_context
-from .workflow import TRANSITIONS, WorkflowError, refusal, start_draft, transition
+from .workflow import STEPS, WorkflowError, refusal, start_draft
 
 
 def staff_or_404(view):
@@ -53,44 +54,54 @@ def _live_version(version) -> ReviewVersion | None:
     )
 
 
-def transition_view(request, pk, step):
+# The function of each step; its screen's form gives the step's other keyword arguments.
+STEP_FUNCTIONS = {
+    "submit": workflow.submit_version,
+    "recall": workflow.recall_version,
+    "request_changes": workflow.request_changes,
+    "approve": workflow.approve_version,
+    "reopen": workflow.reopen_version,
+    "schedule": workflow.schedule_version,
+    "publish": workflow.publish_version,
+    "withdraw": workflow.withdraw_version,
+    "discard": workflow.discard_version,
+}
+
+
+def step_view(request, pk, step):
+    """A workflow step's screen: what it changes, and the form that confirms it."""
     version = _viewable_version(request, pk)
-    if step not in TRANSITIONS:
+    if step not in STEPS:
         raise PermissionDenied
     reason = refusal(step, version, request.user)
     if reason:
         messages.error(request, reason)
         return redirect(_change_url(version))
-    form = TransitionForm(request.POST or None, step=step, initial={"revision": version.revision})
+    form = StepForm(request.POST or None, step=step, initial={"revision": version.revision})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        publish_at = data.get("publish_at") if data.get("when") == "later" else None
+        arguments = dict(form.cleaned_data)
         try:
-            transition(
-                step,
-                version,
-                request.user,
-                comment=data.get("comment", ""),
-                expected_revision=data["revision"],
-                change_kind=data.get("change_kind", ""),
-                change_summary=data.get("change_summary", ""),
-                publish_at=publish_at,
+            STEP_FUNCTIONS[step](
+                version=version,
+                by=request.user,
+                expected_revision=arguments.pop("revision"),
+                **arguments,
             )
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
             version.refresh_from_db()
             messages.success(
-                request, f"{TRANSITIONS[step].label}: done. The version is now "
+                request, f"{STEPS[step].label}: done. The version is now "
                 f"{version.get_state_display().lower()}."
             )  # fmt: skip
         return redirect(_change_url(version))
     live = _live_version(version)
     context = {
         **site.each_context(request),
-        "title": f"{TRANSITIONS[step].label}: {version.therapy}",
+        "title": f"{STEPS[step].label}: {version.therapy}",
         "version": version,
-        "step": TRANSITIONS[step],
+        "step": STEPS[step],
         "form": form,
         "live": live,
         "changes": diff_versions(live, version) if step in {"approve", "publish"} else None,

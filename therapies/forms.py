@@ -84,8 +84,9 @@ class ReviewVersionForm(forms.ModelForm):
         return changes
 
 
-class TransitionForm(forms.Form):
-    """The confirmation of one workflow step; which fields show depends on the step."""
+class StepForm(forms.Form):
+    """The confirmation of one workflow step. Which fields show depends on the step; they are
+    named after the keyword arguments of the step's function in ``therapies.workflow``."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
     change_kind = forms.ChoiceField(
@@ -102,15 +103,9 @@ class TransitionForm(forms.Form):
         help_text="Shown to the public on the review's 'what changed' page.",
     )
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-    when = forms.ChoiceField(
-        label="When",
-        choices=[("now", "Publish now"), ("later", "Publish at a set time")],
-        widget=forms.RadioSelect,
-        initial="now",
-    )
-    publish_at = forms.DateTimeField(
+    at = forms.DateTimeField(
         label="Publish at (UTC)",
-        required=False,
+        error_messages={"required": "Give the date and time to publish at."},
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
@@ -120,7 +115,7 @@ class TransitionForm(forms.Form):
         "reopen": ["comment"],
         "withdraw": ["comment"],
         "approve": ["comment"],
-        "publish": ["when", "publish_at"],
+        "schedule": ["at"],
     }
     COMMENT_LABELS = {
         "request_changes": "What needs changing (the researcher sees this)",
@@ -131,7 +126,6 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, step: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.step = step
         keep = {"revision", *self.FIELDS_BY_STEP.get(step, [])}
         for name in list(self.fields):
             if name not in keep:
@@ -140,15 +134,11 @@ class TransitionForm(forms.Form):
             self.fields["comment"].label = self.COMMENT_LABELS[step]
             self.fields["comment"].required = step != "approve"
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.step == "publish" and cleaned.get("when") == "later":
-            at = cleaned.get("publish_at")
-            if at is None:
-                self.add_error("publish_at", "Give the date and time to publish at.")
-            elif at <= timezone.now():
-                self.add_error("publish_at", "That time has passed; choose a time to come.")
-        return cleaned
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at <= timezone.now():
+            raise forms.ValidationError("That time has passed; choose a time to come.")
+        return at
 
 
 class TherapyForm(forms.ModelForm):

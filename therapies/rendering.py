@@ -10,14 +10,17 @@ A stored fragment depends on its own text and on the references and glossary ter
 marks (their tooltips). The text of a version changes only while it is a draft; a shared record
 changes for the public only by an approved change (``therapies.shared_changes``), after which
 the background worker renders the versions that cite or mark it again
-(``therapies.tasks.rerender_versions``). ``manage.py check_fragments`` proves stored equals fresh.
+(``rerender_versions`` below). ``manage.py check_fragments`` proves stored equals fresh.
 """
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
 
 from cancerchoices.cache import bump_public_content
+from cancerchoices.tasks import run_like_a_request
 from people.models import Person
 from ratings.models import Rating
 
@@ -150,6 +153,27 @@ def render_shared_texts() -> None:
         render_glossary_term(term)
     for person in Person.objects.filter(bio__contains="["):
         render_person(person)
+
+
+@app.task(
+    queue="rendering",
+    # A deadlock or a dropped connection is worth another try, 5 and then 25 seconds later.
+    retry=RetryStrategy(max_attempts=2, exponential_wait=5),
+    task_middleware=[run_like_a_request],
+)
+def rerender_versions(version_ids: list[int]) -> None:
+    """Render the stored HTML of these versions again (those that still exist), after a change
+    to something they show, such as a reference or a glossary term; and the glossary's longer
+    definitions and people's biographies, which may cite or mark it too (a few dozen texts).
+    Queued by ``therapies.shared_changes`` when a change is approved."""
+    for pk in sorted(set(version_ids)):
+        with transaction.atomic():
+            # Locked, so a draft saved meanwhile is rendered from its new text, never the old.
+            version = ReviewVersion.objects.select_for_update().filter(pk=pk).first()
+            if version is not None:
+                render_version(version)
+    render_shared_texts()
+    bump_public_content()
 
 
 def current_versions():

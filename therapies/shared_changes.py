@@ -13,11 +13,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from cancerchoices.cache import bump_public_content
+from cancerchoices.tasks import defer
 from people.models import Person
 
-from . import tasks
 from .models import GlossaryTerm, PageReference, Reference, ReviewVersion, SharedChange
-from .rendering import render_glossary_term, versions_citing, versions_marking
+from .rendering import (
+    render_glossary_term,
+    rerender_versions,
+    versions_citing,
+    versions_marking,
+)
 from .roles import is_clinical_consultant
 from .workflow import WorkflowError
 
@@ -101,7 +106,7 @@ def approve_change(*, change: SharedChange, by, seen_digest: str) -> SharedChang
     # The reference list and the glossary page show the new text at once; the tooltips in the
     # reviews' stored text follow when the worker has rendered them again.
     bump_public_content()
-    tasks.defer(tasks.rerender_versions, version_ids=affected)
+    defer(rerender_versions, version_ids=affected)
     return locked
 
 
@@ -142,7 +147,7 @@ def save_directly(record) -> None:
     else:
         affected = versions_citing(record)
     if affected or shown_in_shared_texts(record):
-        tasks.defer(tasks.rerender_versions, version_ids=affected)
+        defer(rerender_versions, version_ids=affected)
 
 
 def shown_in_shared_texts(record) -> bool:

@@ -1,13 +1,16 @@
 """The editorial workflow: every state change of a review version goes through here.
 
-Each transition is one transaction that locks the version row, checks the state, the actor's
-permission and the revision the actor saw, changes the state, and writes an audit entry.
-Notifications go out only after the transaction commits. The admin's buttons, the scheduled
-publisher and the tests all call these functions; nothing else changes ``state``.
+Each step is a function with keyword-only arguments (``submit_version``, ``approve_version``,
+``schedule_version``...), called alike by the admin, the worker and the tests. Each is one
+transaction that locks the version row, checks the state, the actor's permission (``STEPS``,
+the permission matrix) and the revision the actor saw, changes the state, writes an audit
+entry and queues the e-mail, which the worker sends only if the step commits. Nothing else
+changes ``state``.
 """
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,23 +19,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from cancerchoices.cache import bump_public_content
+from cancerchoices.tasks import defer
 
-from . import tasks
 from .models import AuditEntry, Reference, ReviewVersion
+from .notifications import notify_transition
 from .rendering import fresh_fragments, render_version
 from .roles import is_clinical_consultant
 
 State = ReviewVersion.State
 ChangeKind = ReviewVersion.ChangeKind
+User = AbstractBaseUser
 
 
 class WorkflowError(Exception):
-    """A transition that may not happen now; the message is for the person who tried."""
+    """A step that may not happen now; the message is for the person who tried."""
 
 
 @dataclass(frozen=True)
-class Transition:
-    name: str
+class Step:
+    name: str  # in the admin's address of the step's screen, and in the audit trail
     label: str  # the button's plain verb
     sources: tuple[str, ...]
     target: str
@@ -40,25 +45,27 @@ class Transition:
     needs_comment: bool = False
 
 
-TRANSITIONS = {
-    t.name: t
-    for t in [
-        Transition("submit", "Submit for review", (State.DRAFT, State.CHANGES_REQUESTED),
-                   State.IN_REVIEW, "submit_reviewversion"),
-        Transition("recall", "Recall submission", (State.IN_REVIEW,), State.DRAFT,
-                   "submit_reviewversion"),
-        Transition("request_changes", "Request changes", (State.IN_REVIEW,),
-                   State.CHANGES_REQUESTED, "review_reviewversion", needs_comment=True),
-        Transition("approve", "Approve", (State.IN_REVIEW,), State.APPROVED,
-                   "review_reviewversion"),
-        Transition("reopen", "Reopen", (State.APPROVED,), State.CHANGES_REQUESTED,
-                   "review_reviewversion", needs_comment=True),
-        Transition("publish", "Publish", (State.APPROVED,), State.PUBLISHED,
-                   "publish_reviewversion"),
-        Transition("withdraw", "Withdraw from the public site", (State.PUBLISHED,),
-                   State.WITHDRAWN, "publish_reviewversion", needs_comment=True),
-        Transition("discard", "Discard draft", (State.DRAFT, State.CHANGES_REQUESTED),
-                   State.DISCARDED, "change_reviewversion"),
+# The permission matrix: from which states each step goes, to which state, and what it takes.
+STEPS = {
+    step.name: step
+    for step in [
+        Step("submit", "Submit for review", (State.DRAFT, State.CHANGES_REQUESTED),
+             State.IN_REVIEW, "submit_reviewversion"),
+        Step("recall", "Recall submission", (State.IN_REVIEW,), State.DRAFT,
+             "submit_reviewversion"),
+        Step("request_changes", "Request changes", (State.IN_REVIEW,),
+             State.CHANGES_REQUESTED, "review_reviewversion", needs_comment=True),
+        Step("approve", "Approve", (State.IN_REVIEW,), State.APPROVED, "review_reviewversion"),
+        Step("reopen", "Reopen", (State.APPROVED,), State.CHANGES_REQUESTED,
+             "review_reviewversion", needs_comment=True),
+        Step("publish", "Publish now", (State.APPROVED,), State.PUBLISHED,
+             "publish_reviewversion"),
+        Step("schedule", "Schedule publication", (State.APPROVED,), State.APPROVED,
+             "publish_reviewversion"),
+        Step("withdraw", "Withdraw from the public site", (State.PUBLISHED,),
+             State.WITHDRAWN, "publish_reviewversion", needs_comment=True),
+        Step("discard", "Discard draft", (State.DRAFT, State.CHANGES_REQUESTED),
+             State.DISCARDED, "change_reviewversion"),
     ]
 }  # fmt: skip
 
@@ -91,130 +98,202 @@ def content_fingerprint(version: ReviewVersion) -> str:
     return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()
 
 
-def refusal(name: str, version: ReviewVersion, user: AbstractBaseUser | None) -> str | None:
-    """Why ``user`` may not do transition ``name`` on ``version`` now, or None if they may."""
-    transition = TRANSITIONS[name]
-    if version.state not in transition.sources:
+def refusal(step: str, version: ReviewVersion, user: User | None) -> str | None:
+    """Why ``user`` may not take ``step`` on ``version`` now, or None if they may. ``user`` is
+    None for the scheduled publisher, which may only publish."""
+    taken = STEPS[step]
+    if version.state not in taken.sources:
         return (
             f"This version is {version.get_state_display().lower()}, so it cannot be "
-            f"'{transition.label.lower()}'. Someone may have acted on it in the meantime."
+            f"'{taken.label.lower()}'. Someone may have acted on it in the meantime."
         )
-    if user is None:  # the scheduled publisher
-        return None if name == "publish" else "Only people can do this."
-    if not user.has_perm(f"therapies.{transition.permission}"):
-        return f"Your role does not allow '{transition.label.lower()}'."
+    if user is None:
+        return None if step == "publish" else "Only people can do this."
+    if not user.has_perm(f"therapies.{taken.permission}"):
+        return f"Your role does not allow '{taken.label.lower()}'."
     worked_on_it = version.created_by_id == user.pk or version.editors.filter(pk=user.pk).exists()
-    if name == "recall" and not worked_on_it:
+    if step == "recall" and not worked_on_it:
         return "Only someone who worked on this version can recall it."
-    if name == "approve" and not is_clinical_consultant(user):
+    if step == "approve" and not is_clinical_consultant(user):
         return "Only a clinical consultant can give the clinical approval."
-    if name == "approve" and worked_on_it:
+    if step == "approve" and worked_on_it:
         return "You worked on this version, so someone else must approve it."
     return None
 
 
-def available_transitions(version: ReviewVersion, user) -> list[Transition]:
-    return [t for name, t in TRANSITIONS.items() if refusal(name, version, user) is None]
+def available_steps(version: ReviewVersion, user: User) -> list[Step]:
+    """The steps ``user`` may take on ``version`` now, in the matrix's order."""
+    return [step for name, step in STEPS.items() if refusal(name, version, user) is None]
 
 
-def _lock(version: ReviewVersion, expected_revision: int | None) -> ReviewVersion:
-    locked = ReviewVersion.objects.select_for_update().select_related("therapy").get(pk=version.pk)
-    if expected_revision is not None and locked.revision != expected_revision:
-        raise WorkflowError(
-            "This version changed since you opened it (someone else saved or acted on it). "
-            "Nothing was done: reload the page, check what changed, and try again."
-        )
-    return locked
-
-
-def _record(version, user, name, from_state, comment="") -> None:
-    version.revision += 1
-    version.save()
-    if State.PUBLISHED in (from_state, version.state):
-        bump_public_content()  # the public sees the step: no cached page may outlive it
-    AuditEntry.objects.create(
-        version=version,
-        actor=user,
-        action=name,
-        from_state=from_state,
-        to_state=version.state,
-        comment=comment,
-    )
-    # Deferred in this transaction: the e-mail job exists only if the step commits.
-    tasks.defer(tasks.notify_transition, version_id=version.pk, action=name, comment=comment)
-
-
-def transition(
-    name: str,
-    version: ReviewVersion,
-    user,
+def submit_version(
     *,
-    comment: str = "",
+    version: ReviewVersion,
+    by: User,
+    change_kind: str,
+    change_summary: str,
     expected_revision: int | None = None,
-    change_kind: str = "",
-    change_summary: str = "",
-    publish_at: datetime | None = None,
 ) -> ReviewVersion:
-    """Carry out transition ``name``; raise WorkflowError (changing nothing) if it may not.
+    """Send a draft to the clinical consultants, saying what kind of change it is and what
+    changed (shown to the public once published)."""
+    with _step("submit", version, by, expected_revision) as version:
+        if change_kind not in ChangeKind.values or not change_summary.strip():
+            raise WorkflowError("Say what kind of change this is and summarise it.")
+        _refuse_missing_citations(version)
+        version.change_kind, version.change_summary = change_kind, change_summary.strip()
+        version.submitted_at = timezone.now()
+        return _move(version, by, "submit")
 
-    One exception to "changing nothing": publishing content that changed after its approval
-    voids the approval (and records that) before refusing.
+
+def recall_version(
+    *, version: ReviewVersion, by: User, expected_revision: int | None = None
+) -> ReviewVersion:
+    """Take a submission back to edit it further."""
+    with _step("recall", version, by, expected_revision) as version:
+        _clear_approval(version)
+        return _move(version, by, "recall")
+
+
+def request_changes(
+    *, version: ReviewVersion, by: User, comment: str, expected_revision: int | None = None
+) -> ReviewVersion:
+    """Send a submission back to its researchers, saying what needs changing."""
+    with _step("request_changes", version, by, expected_revision, comment) as version:
+        _clear_approval(version)
+        return _move(version, by, "request_changes", comment)
+
+
+def approve_version(
+    *, version: ReviewVersion, by: User, comment: str = "", expected_revision: int | None = None
+) -> ReviewVersion:
+    """Give the clinical approval of exactly this content (its fingerprint)."""
+    with _step("approve", version, by, expected_revision) as version:
+        _refuse_missing_citations(version)
+        version.approved_by, version.approved_at = by, timezone.now()
+        version.approved_fingerprint = content_fingerprint(version)
+        return _move(version, by, "approve", comment)
+
+
+def reopen_version(
+    *, version: ReviewVersion, by: User, comment: str, expected_revision: int | None = None
+) -> ReviewVersion:
+    """Take an approval back before publication, saying why."""
+    with _step("reopen", version, by, expected_revision, comment) as version:
+        _clear_approval(version)
+        return _move(version, by, "reopen", comment)
+
+
+def schedule_version(
+    *, version: ReviewVersion, by: User, at: datetime, expected_revision: int | None = None
+) -> ReviewVersion:
+    """Publish an approved version at ``at`` (the worker does it when the time comes).
+    Scheduling again moves the time; the approval stands."""
+    with _step("schedule", version, by, expected_revision) as version:
+        if at <= timezone.now():
+            raise WorkflowError("That time has passed; choose a time to come.")
+        version.publish_at = at
+        return _move(version, by, "schedule", f"To publish at {at:%Y-%m-%d %H:%M} UTC")
+
+
+def publish_version(
+    *, version: ReviewVersion, by: User | None, expected_revision: int | None = None
+) -> ReviewVersion:
+    """Make an approved version the public one, superseding the one live now. ``by`` is None
+    when the worker publishes a scheduled version.
+
+    Content that changed after its approval (a shared reference, say) is not published: the
+    approval is voided, recorded, and the version goes back to review.
     """
-    with transaction.atomic():
-        version = _lock(version, expected_revision)
-        reason = refusal(name, version, user)
-        if reason:
-            raise WorkflowError(reason)
-        if name == "publish" and version.approved_fingerprint != content_fingerprint(version):
-            _void_approval(version, user)
-        else:
-            return _apply(name, version, user, comment, change_kind, change_summary, publish_at)
+    with _step("publish", version, by, expected_revision) as version:
+        if version.approved_fingerprint == content_fingerprint(version):
+            _refuse_missing_citations(version)
+            _supersede_live_version(version)
+            return _move(version, by, "publish")
+        _clear_approval(version)
+        version.state = State.IN_REVIEW
+        _record(version, by, "approval_voided", State.APPROVED, "Content changed after approval.")
     raise WorkflowError(
         "The content changed after it was approved, so the approval no longer holds. "
         "It is back in review and needs approving again."
     )
 
 
-def _void_approval(version: ReviewVersion, user) -> None:
-    from_state = version.state
-    _clear_approval(version)
-    version.state = State.IN_REVIEW
-    _record(version, user, "approval_voided", from_state, "Content changed after approval.")
+def withdraw_version(
+    *, version: ReviewVersion, by: User, comment: str, expected_revision: int | None = None
+) -> ReviewVersion:
+    """Take a published review off the public site, saying why (readers see the reason)."""
+    with _step("withdraw", version, by, expected_revision, comment) as version:
+        return _move(version, by, "withdraw", comment)
 
 
-def _apply(name, version, user, comment, change_kind, change_summary, publish_at):
-    if TRANSITIONS[name].needs_comment and not comment.strip():
-        raise WorkflowError("Please say why: a comment is required for this step.")
-    if name in {"submit", "approve", "publish"}:
-        missing = fresh_fragments(version).missing
-        if missing:
+def discard_version(
+    *, version: ReviewVersion, by: User, expected_revision: int | None = None
+) -> ReviewVersion:
+    """Give up a draft that was never published."""
+    with _step("discard", version, by, expected_revision) as version:
+        return _move(version, by, "discard")
+
+
+@contextmanager
+def _step(name, version, by, expected_revision, comment=None):
+    """``with _step(...) as locked:`` the step's transaction, with the version locked and
+    checked: the revision the actor saw, the permission matrix, the comment a step needs.
+    Raises WorkflowError, changing nothing."""
+    with transaction.atomic():
+        locked = (
+            ReviewVersion.objects.select_for_update().select_related("therapy").get(pk=version.pk)
+        )
+        if expected_revision is not None and locked.revision != expected_revision:
             raise WorkflowError(
-                f"The text cites or marks what does not exist: {', '.join(missing)}. "
-                "Fix it in a draft first; nothing was done."
+                "This version changed since you opened it (someone else saved or acted on "
+                "it). Nothing was done: reload the page, check what changed, and try again."
             )
+        reason = refusal(name, locked, by)
+        if reason:
+            raise WorkflowError(reason)
+        if comment is not None and not comment.strip():
+            raise WorkflowError("Please say why: a comment is required for this step.")
+        yield locked
+
+
+def _refuse_missing_citations(version: ReviewVersion) -> None:
+    missing = fresh_fragments(version).missing
+    if missing:
+        raise WorkflowError(
+            f"The text cites or marks what does not exist: {', '.join(missing)}. "
+            "Fix it in a draft first; nothing was done."
+        )
+
+
+def _move(version: ReviewVersion, by: User | None, step: str, comment: str = "") -> ReviewVersion:
+    """Put ``version`` in the state ``step`` leads to, and record it."""
     from_state = version.state
-
-    if name == "submit":
-        if change_kind not in ChangeKind.values or not change_summary.strip():
-            raise WorkflowError("Say what kind of change this is and summarise it.")
-        version.change_kind, version.change_summary = change_kind, change_summary.strip()
-        version.submitted_at = timezone.now()
-    elif name == "approve":
-        version.approved_by, version.approved_at = user, timezone.now()
-        version.approved_fingerprint = content_fingerprint(version)
-    elif name in {"recall", "request_changes", "reopen"}:
-        _clear_approval(version)
-    elif name == "publish":
-        if publish_at and publish_at > timezone.now():
-            version.publish_at = publish_at
-            when = f"To publish at {publish_at:%Y-%m-%d %H:%M} UTC"
-            _record(version, user, "schedule", from_state, when)
-            return version
-        _publish(version)
-
-    version.state = TRANSITIONS[name].target
-    _record(version, user, name, from_state, comment)
+    version.state = STEPS[step].target
+    _record(version, by, step, from_state, comment)
     return version
+
+
+def _record(version, by, action: str, from_state: str, comment: str = "") -> None:
+    version.revision += 1
+    version.save()
+    if State.PUBLISHED in (from_state, version.state):
+        bump_public_content()  # the public sees the step: no cached page may outlive it
+    AuditEntry.objects.create(
+        version=version,
+        actor=by,
+        action=action,
+        from_state=from_state,
+        to_state=version.state,
+        comment=comment,
+    )
+    # Queued in this transaction: the e-mail job exists only if the step commits.
+    defer(
+        notify_transition,
+        version_id=version.pk,
+        action=action,
+        state=version.state,
+        comment=comment,
+    )
 
 
 def _clear_approval(version: ReviewVersion) -> None:
@@ -222,7 +301,7 @@ def _clear_approval(version: ReviewVersion) -> None:
     version.approved_fingerprint = ""
 
 
-def _publish(version: ReviewVersion) -> None:
+def _supersede_live_version(version: ReviewVersion) -> None:
     """Supersede the live version and move the dates as the kind of change says."""
     previous = (
         ReviewVersion.objects.select_for_update()
@@ -310,7 +389,7 @@ def publish_due(now: datetime | None = None) -> list[ReviewVersion]:
             if locked is None:  # another run got there first
                 continue
             try:
-                published.append(transition("publish", locked, None))
+                published.append(publish_version(version=locked, by=None))
             except WorkflowError:
                 continue
     return published

@@ -8,7 +8,13 @@ from django.db import connection
 
 from tests.factories import PublishedVersionFactory, UserFactory
 from therapies.models import ReviewVersion
-from therapies.workflow import WorkflowError, start_draft, transition
+from therapies.workflow import (
+    WorkflowError,
+    approve_version,
+    request_changes,
+    start_draft,
+    submit_version,
+)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -16,7 +22,7 @@ def test_two_consultants_acting_at_once_one_wins_the_other_is_told():
     author = UserFactory(username="author")
     author.groups.add(Group.objects.get(name="Researcher"))
     draft = start_draft(PublishedVersionFactory().therapy, author)
-    draft = transition("submit", draft, author, change_kind="update", change_summary="x")
+    draft = submit_version(version=draft, by=author, change_kind="update", change_summary="x")
     consultants = []
     for name in ["cleo", "carl"]:
         user = UserFactory(username=name)
@@ -29,7 +35,8 @@ def test_two_consultants_acting_at_once_one_wins_the_other_is_told():
     def act(user, step):
         try:
             barrier.wait()
-            transition(step, draft, user, comment="why", expected_revision=draft.revision)
+            take = {"approve": approve_version, "request_changes": request_changes}[step]
+            take(version=draft, by=user, comment="why", expected_revision=draft.revision)
             outcomes[step] = "done"
         except WorkflowError as error:
             outcomes[step] = str(error)

@@ -21,7 +21,14 @@ from tests.factories import (
 )
 from therapies.models import GlossaryTerm, Reference, ReviewVersion, SharedChange
 from therapies.rendering import render_version
-from therapies.workflow import WorkflowError, start_draft, transition
+from therapies.workflow import (
+    WorkflowError,
+    approve_version,
+    publish_version,
+    start_draft,
+    submit_version,
+    withdraw_version,
+)
 
 pytestmark = pytest.mark.django_db
 State = ReviewVersion.State
@@ -185,8 +192,8 @@ def test_a_reference_changed_after_approval_voids_the_approval():
     version = build_review()
     researcher, consultant = role_user("Researcher"), role_user("Clinical consultant")
     draft = start_draft(version.therapy, researcher)
-    transition("submit", draft, researcher, change_kind="update", change_summary="Newer.")
-    transition("approve", draft, consultant)
+    submit_version(version=draft, by=researcher, change_kind="update", change_summary="Newer.")
+    approve_version(version=draft, by=consultant)
     # Once no published review cites the reference, a change to it is saved at once; the
     # approved draft still cites it, so its approval no longer covers what it would publish.
     reference = cited_reference(draft)
@@ -196,7 +203,7 @@ def test_a_reference_changed_after_approval_voids_the_approval():
     reference.refresh_from_db()
     assert reference.title == "Edited"  # no published review cites it: saved at once
     with pytest.raises(WorkflowError, match="changed after it was approved"):
-        transition("publish", draft, consultant)
+        publish_version(version=draft, by=consultant)
     draft.refresh_from_db()
     assert draft.state == State.IN_REVIEW
 
@@ -241,7 +248,7 @@ def test_a_version_with_an_unresolved_citation_is_never_published():
     ReviewVersion.objects.filter(pk=draft.pk).update(body="See [@nowhere].")
     draft.refresh_from_db()
     with pytest.raises(WorkflowError, match="@nowhere"):
-        transition("submit", draft, researcher, change_kind="update", change_summary="x")
+        submit_version(version=draft, by=researcher, change_kind="update", change_summary="x")
 
 
 def test_the_therapy_name_is_approved_with_the_version(client):
@@ -276,11 +283,11 @@ def test_only_a_consultant_approves_and_the_page_names_them_with_credentials(cli
     consultant = role_user("Clinical consultant")
     PersonFactory(name="Dana Check", credentials="MSN, RN", user=consultant)
     draft = start_draft(version.therapy, researcher)
-    transition("submit", draft, researcher, change_kind="update", change_summary="Newer.")
+    submit_version(version=draft, by=researcher, change_kind="update", change_summary="Newer.")
     with pytest.raises(WorkflowError, match="Only a clinical consultant"):
-        transition("approve", draft, editor)
-    transition("approve", draft, consultant)
-    transition("publish", draft, editor)  # editors may publish approved content
+        approve_version(version=draft, by=editor)
+    approve_version(version=draft, by=consultant)
+    publish_version(version=draft, by=editor)  # editors may publish approved content
     html = page(version.therapy.get_absolute_url())
     assert "Clinically reviewed by" in html
     assert "Dana Check, MSN, RN" in html
@@ -361,7 +368,7 @@ def test_a_proposer_reopening_the_record_edits_their_proposal_not_the_approved_t
 def test_a_withdrawn_review_answers_410_with_the_date_and_reason_and_keeps_its_history():
     version = build_review()
     consultant = role_user("Clinical consultant")
-    transition("withdraw", version, consultant, comment="A safety signal is being checked.")
+    withdraw_version(version=version, by=consultant, comment="A safety signal is being checked.")
     reader = Client()
     for url in [
         version.therapy.get_absolute_url(),

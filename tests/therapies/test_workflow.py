@@ -1,6 +1,7 @@
-"""The editorial workflow: transitions, their rules, dates, audit, and notifications."""
+"""The editorial workflow: its steps, their rules, dates, audit, and notifications."""
 
 import datetime
+from functools import partial
 
 import pytest
 from django.contrib.auth.models import Group
@@ -12,7 +13,20 @@ from django.utils import timezone
 from ratings.models import Attribute
 from tests.factories import PublishedVersionFactory, RatingFactory, TherapyFactory, UserFactory
 from therapies.models import AuditEntry, ReviewVersion
-from therapies.workflow import WorkflowError, publish_due, start_draft, transition
+from therapies.workflow import (
+    WorkflowError,
+    approve_version,
+    discard_version,
+    publish_due,
+    publish_version,
+    recall_version,
+    reopen_version,
+    request_changes,
+    schedule_version,
+    start_draft,
+    submit_version,
+    withdraw_version,
+)
 
 pytestmark = pytest.mark.django_db
 State = ReviewVersion.State
@@ -45,7 +59,7 @@ def live():
 
 
 def submitted(version, user, kind="update"):
-    return transition("submit", version, user, change_kind=kind, change_summary="New studies.")
+    return submit_version(version=version, by=user, change_kind=kind, change_summary="New studies.")
 
 
 def test_roles_exist_with_their_permissions():
@@ -79,8 +93,8 @@ def test_a_new_draft_copies_the_live_version_and_leaves_it_alone(live, researche
 def test_full_cycle_moves_dates_and_writes_the_audit(live, researcher, consultant):
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher, kind="full_review")
-    transition("approve", draft, consultant)
-    transition("publish", draft, consultant)
+    approve_version(version=draft, by=consultant)
+    publish_version(version=draft, by=consultant)
     draft.refresh_from_db()
     live.refresh_from_db()
     assert draft.state == State.PUBLISHED
@@ -107,8 +121,8 @@ def test_kind_of_change_decides_which_dates_move(
 ):
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher, kind=kind)
-    transition("approve", draft, consultant)
-    transition("publish", draft, consultant)
+    approve_version(version=draft, by=consultant)
+    publish_version(version=draft, by=consultant)
     draft.refresh_from_db()
     today = timezone.localdate()
     assert (draft.last_updated == today) is moves_update
@@ -123,7 +137,7 @@ def test_nobody_approves_a_version_they_edited(live, consultant):
     draft = start_draft(live.therapy, consultant)
     submitted(draft, consultant)
     with pytest.raises(WorkflowError, match="someone else must approve"):
-        transition("approve", draft, consultant)
+        approve_version(version=draft, by=consultant)
     draft.refresh_from_db()
     assert draft.state == State.IN_REVIEW
 
@@ -132,9 +146,15 @@ def test_researchers_cannot_approve_or_publish(live, researcher):
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher)
     other = member("Researcher", username="rob")
-    for step in ["approve", "request_changes", "publish", "withdraw"]:
+    steps = [
+        partial(approve_version),
+        partial(request_changes, comment="x"),
+        partial(publish_version),
+        partial(withdraw_version, comment="x"),
+    ]
+    for step in steps:
         with pytest.raises(WorkflowError):
-            transition(step, draft, other, comment="x")
+            step(version=draft, by=other)
     draft.refresh_from_db()
     assert draft.state == State.IN_REVIEW
 
@@ -143,9 +163,9 @@ def test_request_changes_needs_a_comment_and_reaches_the_researcher(live, resear
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher)
     with pytest.raises(WorkflowError, match="comment is required"):
-        transition("request_changes", draft, consultant, comment="  ")
+        request_changes(version=draft, by=consultant, comment="  ")
     mail.outbox.clear()
-    transition("request_changes", draft, consultant, comment="Cite the 2022 trial.")
+    request_changes(version=draft, by=consultant, comment="Cite the 2022 trial.")
     assert mail.outbox == []  # e-mail is the background worker's job
     draft.refresh_from_db()
     assert draft.state == State.CHANGES_REQUESTED
@@ -157,7 +177,7 @@ def test_notifications_go_out_from_the_background_worker(live, researcher, consu
     assert mail.outbox == []
     jobs()
     assert "carl@example.org" in mail.outbox[-1].to
-    transition("request_changes", draft, consultant, comment="Cite the 2022 trial.")
+    request_changes(version=draft, by=consultant, comment="Cite the 2022 trial.")
     jobs()
     assert mail.outbox[-1].to == ["rita@example.org"]
     assert "Cite the 2022 trial." in mail.outbox[-1].body
@@ -167,7 +187,7 @@ def test_a_refused_step_sends_nothing(live, researcher, jobs):
     draft = start_draft(live.therapy, researcher)
     jobs()
     with pytest.raises(WorkflowError):
-        transition("approve", draft, researcher)
+        approve_version(version=draft, by=researcher)
     assert jobs() == 0
     assert mail.outbox == []
 
@@ -175,10 +195,10 @@ def test_a_refused_step_sends_nothing(live, researcher, jobs):
 def test_approval_is_void_if_the_content_changes_after_it(live, researcher, consultant):
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher)
-    transition("approve", draft, consultant)
+    approve_version(version=draft, by=consultant)
     ReviewVersion.objects.filter(pk=draft.pk).update(summary="Sneaked in after approval.")
     with pytest.raises(WorkflowError, match="changed after it was approved"):
-        transition("publish", draft, consultant)
+        publish_version(version=draft, by=consultant)
     draft.refresh_from_db()
     assert draft.state == State.IN_REVIEW
     assert draft.approved_by is None
@@ -190,10 +210,10 @@ def test_approval_is_void_if_the_content_changes_after_it(live, researcher, cons
 def test_a_changed_rating_also_voids_the_approval(live, researcher, consultant):
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher)
-    transition("approve", draft, consultant)
+    approve_version(version=draft, by=consultant)
     draft.ratings.update(score=1)
     with pytest.raises(WorkflowError):
-        transition("publish", draft, consultant)
+        publish_version(version=draft, by=consultant)
 
 
 def test_a_step_based_on_a_stale_revision_is_refused(live, researcher, consultant):
@@ -201,9 +221,9 @@ def test_a_step_based_on_a_stale_revision_is_refused(live, researcher, consultan
     submitted(draft, researcher)
     seen = ReviewVersion.objects.get(pk=draft.pk).revision
     other = member("Clinical consultant", username="cleo")
-    transition("approve", draft, other, expected_revision=seen)
+    approve_version(version=draft, by=other, expected_revision=seen)
     with pytest.raises(WorkflowError, match="changed since you opened it"):
-        transition("request_changes", draft, consultant, comment="No!", expected_revision=seen)
+        request_changes(version=draft, by=consultant, comment="No!", expected_revision=seen)
     draft.refresh_from_db()
     assert draft.state == State.APPROVED
 
@@ -211,15 +231,15 @@ def test_a_step_based_on_a_stale_revision_is_refused(live, researcher, consultan
 def test_recall_reopen_withdraw_and_discard(live, researcher, consultant):
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher)
-    transition("recall", draft, researcher)
+    recall_version(version=draft, by=researcher)
     submitted(draft, researcher)
-    transition("approve", draft, consultant)
-    transition("reopen", draft, consultant, comment="One more check.")
+    approve_version(version=draft, by=consultant)
+    reopen_version(version=draft, by=consultant, comment="One more check.")
     draft.refresh_from_db()
     assert draft.state == State.CHANGES_REQUESTED
     assert draft.approved_by is None
-    transition("discard", draft, researcher)
-    transition("withdraw", live, consultant, comment="Safety concern under review.")
+    discard_version(version=draft, by=researcher)
+    withdraw_version(version=live, by=consultant, comment="Safety concern under review.")
     live.refresh_from_db()
     assert live.state == State.WITHDRAWN
     assert not ReviewVersion.objects.published().exists()
@@ -228,9 +248,9 @@ def test_recall_reopen_withdraw_and_discard(live, researcher, consultant):
 def test_scheduled_publishing_runs_once(live, researcher, consultant):
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher)
-    transition("approve", draft, consultant)
+    approve_version(version=draft, by=consultant)
     soon = timezone.now() + datetime.timedelta(hours=1)
-    transition("publish", draft, consultant, publish_at=soon)
+    schedule_version(version=draft, by=consultant, at=soon)
     draft.refresh_from_db()
     assert draft.state == State.APPROVED
     assert draft.publish_at == soon
@@ -248,7 +268,7 @@ def test_scheduled_publishing_runs_once(live, researcher, consultant):
 def test_publish_scheduled_command_is_safe_to_repeat(live, researcher, consultant, capsys):
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher)
-    transition("approve", draft, consultant)
+    approve_version(version=draft, by=consultant)
     ReviewVersion.objects.filter(pk=draft.pk).update(
         publish_at=timezone.now() - datetime.timedelta(minutes=1)
     )
@@ -279,14 +299,14 @@ def test_the_public_page_and_its_json_ld_follow_each_step(client, live, research
     consultant.save()
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher, kind="full_review")
-    transition("approve", draft, consultant)
+    approve_version(version=draft, by=consultant)
     preview_url = reverse("admin:therapies_reviewversion_preview", args=[draft.pk])
     client.force_login(consultant)
     preview = client.get(preview_url).content.decode()
     assert "Clinically reviewed by" in preview
     assert "Carla Reviewer" in preview
     client.logout()
-    transition("publish", draft, consultant)
+    publish_version(version=draft, by=consultant)
     html = client.get(live.therapy.get_absolute_url()).content.decode()
     today = timezone.localdate()
     assert f'"dateModified": "{today.isoformat()}"' in html

@@ -9,7 +9,13 @@ from ratings.models import Attribute
 from tests.admin_forms import formset_management, version_fields
 from tests.factories import PublishedVersionFactory, RatingFactory, ReferenceFactory, UserFactory
 from therapies.models import ReviewVersion
-from therapies.workflow import start_draft, transition
+from therapies.workflow import (
+    STEPS,
+    approve_version,
+    publish_version,
+    start_draft,
+    submit_version,
+)
 
 pytestmark = pytest.mark.django_db
 State = ReviewVersion.State
@@ -36,8 +42,8 @@ def review():
     draft = start_draft(live.therapy, author)
     draft.summary = "Draft summary."
     draft.save()
-    draft = transition(
-        "submit", draft, author, change_kind="update", change_summary="Newer studies."
+    draft = submit_version(
+        version=draft, by=author, change_kind="update", change_summary="Newer studies."
     )
     return live, draft
 
@@ -248,8 +254,8 @@ OFFERED = {
                   "editor": {"submit", "discard"}},
     State.IN_REVIEW: {"researcher": set(), "consultant": {"request_changes", "approve"},
                       "editor": {"request_changes"}},
-    State.APPROVED: {"researcher": set(), "consultant": {"reopen", "publish"},
-                     "editor": {"reopen", "publish"}},
+    State.APPROVED: {"researcher": set(), "consultant": {"reopen", "publish", "schedule"},
+                     "editor": {"reopen", "publish", "schedule"}},
     State.PUBLISHED: {"researcher": set(), "consultant": {"withdraw"}, "editor": {"withdraw"}},
 }  # fmt: skip
 
@@ -263,13 +269,10 @@ def test_permission_matrix_of_steps_by_state_and_role(review, state, role):
     client = client_for(role)
     page = client.get(admin_url("change", version.pk)).content.decode()
     offered = {
-        step for step in OFFERED[State.DRAFT]["editor"] | {"recall", "request_changes", "approve",
-                                                           "reopen", "publish", "withdraw"}
-        if admin_url("step", version.pk, step) in page
+        step for step in STEPS if admin_url("step", version.pk, step) in page
     }  # fmt: skip
     assert offered == OFFERED[state][role]
-    for step in {"submit", "discard", "recall", "request_changes", "approve", "reopen",
-                 "publish", "withdraw"} - offered:  # fmt: skip
+    for step in set(STEPS) - offered:
         response = client.get(admin_url("step", version.pk, step))
         assert response.status_code == 302  # back to the version, with the reason
         assert ReviewVersion.objects.get(pk=version.pk).state == state
@@ -287,12 +290,30 @@ def test_the_author_may_recall_their_submission(review):
     assert draft.state == State.DRAFT
 
 
+def test_an_editor_schedules_publication_on_its_own_screen(review):
+    _, draft = review
+    consultant = UserFactory(username="approver")
+    consultant.groups.add(Group.objects.get(name="Clinical consultant"))
+    draft = approve_version(version=draft, by=consultant)
+    client = client_for("editor")
+    url = admin_url("step", draft.pk, "schedule")
+    assert "Publish at" in client.get(url).content.decode()
+
+    past = client.post(url, {"revision": draft.revision, "at": "2001-01-01T09:00"})
+    assert "That time has passed" in past.content.decode()
+    response = client.post(url, {"revision": draft.revision, "at": "2099-06-01T09:00"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.state, draft.publish_at.year) == (State.APPROVED, 2099)
+    assert draft.audit.filter(action="schedule").exists()
+
+
 def test_public_what_changed_lists_published_change_summaries(client, review):
     live, draft = review
     consultant = UserFactory(username="approver")
     consultant.groups.add(Group.objects.get(name="Clinical consultant"))
-    draft = transition("approve", draft, consultant)
-    transition("publish", draft, consultant)
+    draft = approve_version(version=draft, by=consultant)
+    publish_version(version=draft, by=consultant)
     html = client.get(reverse("therapies:changes", args=[live.therapy.slug])).content.decode()
     assert "Newer studies." in html
     assert "current version" in html
