@@ -11,6 +11,35 @@ def pytest_configure(config):
         localdb.start()
 
 
+# A test that uses one of these is a browser test: every Playwright fixture (page, browser)
+# starts from `playwright`, and a live server is there for a browser to visit.
+BROWSER_FIXTURES = {"playwright", "live_server"}
+
+
+def pytest_itemcollected(item):
+    if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the database tests first
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: Playwright's sync API keeps an event loop running in this thread
+    from the first browser test to the end of the session, and Django refuses synchronous
+    database calls while one runs. No other test runs beside that loop."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Only browser tests may call the ORM beside that event loop: their own set-up and
+    factories are synchronous and safe (DJANGO_ALLOW_ASYNC_UNSAFE)."""
+    if item.get_closest_marker("browser") is None:
+        return (yield)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        return (yield)
+
+
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     # Cached pages outlive a test's rolled-back data; each test starts with none.

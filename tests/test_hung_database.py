@@ -15,7 +15,7 @@ import pytest
 
 from tests.servers import fetch, gunicorn, paused, run_manage, tcp_postgres, wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.servers
 
 PAGE_BOUND = 5.0
 READY_BOUND = 2.0 + 0.5  # the target, and slack for a loaded machine

@@ -29,7 +29,7 @@ from tests.factories import UserFactory, build_review
 from tests.servers import FAILING_PAGE, PROJECT, database_url, gunicorn
 from therapies.images import clean_image
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 
 SITE_URL = "https://reviews.example.org"
 SITE = "reviews.example.org"

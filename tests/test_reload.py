@@ -12,7 +12,7 @@ from django.db import connection
 from tests.factories import build_review
 from tests.servers import database_url, fetch, gunicorn
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 
 
 def worker_pids(master_pid: int) -> set[int]:

@@ -1,14 +1,10 @@
-"""Browser tests drive Debian's Chromium through Playwright (no browser downloads here)."""
+"""Browser tests drive Debian's Chromium through Playwright (no browser downloads here). Any
+test using a Playwright fixture or the live server is marked `browser` (tests/conftest.py)."""
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
-# test's own set-up are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 

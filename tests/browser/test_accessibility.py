@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from people.models import Credit
 from tests.factories import CreditFactory, PublishedVersionFactory, build_review
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # Everything axe checks for WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus its best practices.
 AXE_OPTIONS = {

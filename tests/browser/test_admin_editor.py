@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WATCH_VIOLATIONS = """
 window.__violations = [];

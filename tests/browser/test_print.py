@@ -5,7 +5,7 @@ from django.conf import settings
 
 from tests.factories import build_review
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_review_prints_as_a_handout(live_server, page, screenshot_dir):

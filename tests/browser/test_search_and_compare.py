@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.factories import PublishedVersionFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_readers_filter_then_compare_ticked_therapies_without_javascript(live_server, browser):

@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import build_review
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_see_more_opens_and_glossary_definition_shows_on_focus(live_server, page, screenshot_dir):

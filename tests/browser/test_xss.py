@@ -6,7 +6,7 @@ from tests.factories import PublishedVersionFactory, RatingFactory, SubPageFacto
 from tests.test_xss import PAYLOADS
 from therapies.rendering import render_version
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def serve_without_csp(site: str):
