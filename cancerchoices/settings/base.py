@@ -290,6 +290,9 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # Versions in review longer than this show as "stuck" on the admin dashboard.
 STUCK_IN_REVIEW_DAYS = 14
+# The sample content `manage.py load_demo` loads (demo/README.md); it refuses to run unless an
+# environment's settings set DEMO_CONTENT_ALLOWED.
+DEMO_CONTENT_DIR = BASE_DIR / "demo"
 
 # The background worker (procrastinate, docs/worker.md). Jobs live in this database, so a job
 # queued inside a transaction commits or rolls back with it. Successful jobs are deleted (a

@@ -1,17 +1,21 @@
-"""The ``load_demo`` command and the sample content it loads."""
+"""The ``load_demo`` command and the sample content it loads from ``demo/``."""
 
+import shutil
 from io import StringIO
+from pathlib import Path
 
 import pytest
-from django.contrib.auth import authenticate
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from people.models import Credit, Person
 from ratings.models import Attribute, Rating
-from therapies import demo_content
+from therapies.demo import read_demo_content
 from therapies.markdown import validate_markdown, validate_references_and_terms
 from therapies.models import (
     CancerType,
@@ -23,6 +27,7 @@ from therapies.models import (
     SubPage,
     Therapy,
 )
+from therapies.notifications import notify_transition
 from therapies.workflow import content_fingerprint
 
 MODELS = [
@@ -48,17 +53,17 @@ def load_demo() -> str:
 
 def demo_markdown_texts():
     """(where, text) for every Markdown text in the demo data."""
-    for term in demo_content.GLOSSARY_TERMS:
-        yield f"glossary term {term['slug']}", term["definition"]
-    for person in demo_content.PEOPLE:
-        yield f"person {person['slug']}", person["bio"]
-    for therapy in demo_content.THERAPIES:
-        slug = therapy["slug"]
-        yield f"{slug} body", therapy["body"]
-        for code, rating in therapy["ratings"].items():
-            yield f"{slug} rating {code}", rating["note"]
-        for subpage in therapy["subpages"]:
-            yield f"{slug} sub-page {subpage['kind']}", subpage["body"]
+    content = read_demo_content(Path(settings.DEMO_CONTENT_DIR))
+    for term in content.glossary_terms:
+        yield term.where, term.fields["definition"]
+    for person in content.people:
+        yield person.where, person.fields.get("bio", "")
+    for review in content.reviews:
+        yield review.where, review.fields["body"]
+        for code, rating in review.fields["ratings"].items():
+            yield f"{review.where}, ratings.{code}", rating["note"]
+        for subpage in review.fields["subpages"]:
+            yield subpage.where, subpage.fields["body"]
 
 
 @pytest.fixture
@@ -226,6 +231,16 @@ def test_demo_has_a_draft_waiting_for_review_and_an_audit_trail(db):
     ]  # fmt: skip
     ldn = ReviewVersion.objects.published().get(therapy__slug="low-dose-naltrexone")
     assert not ReviewVersion.objects.open().filter(therapy=ldn.therapy).exists()
+    # Sample data is news for nobody: its submission queues no e-mail.
+    assert not ProcrastinateJob.objects.filter(task_name=notify_transition.name).exists()
+
+
+@pytest.mark.django_db
+def test_says_in_two_lines_what_it_loaded_and_how_to_sign_in(db):
+    lines = load_demo().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("Loaded demo content: 14 therapies with published sample reviews")
+    assert lines[1] == "Staff sign-ins: researcher, consultant, editor (password 'demo-password')."
 
 
 @pytest.mark.django_db
@@ -264,7 +279,64 @@ def test_every_demo_text_validates(db):
 
 
 @pytest.mark.django_db
+def test_the_draft_in_review_fits_the_rules_the_admin_checks(db):
+    load_demo()
+    draft = ReviewVersion.objects.get(state=ReviewVersion.State.IN_REVIEW)
+    draft.full_clean()
+    for rating in draft.ratings.all():
+        rating.full_clean()  # a score within its evidence level's range
+
+
+@pytest.mark.django_db
 def test_every_stored_fragment_of_the_demo_equals_a_fresh_render(capsys):
     load_demo()
     call_command("check_fragments")
     assert "Every stored fragment is current." in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "old", "new", "message"),
+    [
+        (
+            "reviews/melatonin.md",
+            "\n+++\n",
+            "\n",
+            "demo/reviews/melatonin.md: the front matter opened by '+++' has no closing '+++' line",
+        ),
+        (
+            "references.toml",
+            'key = "toljan-2018"',
+            'key = "toljan-2018',
+            "demo/references.toml: not valid TOML: ",
+        ),
+        (
+            "glossary.toml",
+            'term = "case study"',
+            'name = "case study"',
+            "demo/glossary.toml, [[term]] number 1: missing term",
+        ),
+        # Refused on save, as the admin refuses it: by then the reviews before it are written.
+        (
+            "reviews/yoga.md",
+            "\n+++\n",
+            "\n+++\n\nAs [@nobody-2099] showed.\n",
+            "demo/reviews/yoga.md: body: Not found: @nobody-2099.",
+        ),
+    ],
+)
+def test_a_malformed_file_is_named_with_its_problem_and_nothing_is_loaded(
+    settings, tmp_path, path, old, new, message
+):
+    folder = shutil.copytree(settings.DEMO_CONTENT_DIR, tmp_path / "demo")
+    text = (folder / path).read_text()
+    assert old in text
+    (folder / path).write_text(text.replace(old, new, 1))
+    settings.DEMO_CONTENT_DIR = folder
+
+    with pytest.raises(CommandError) as refusal:
+        load_demo()
+
+    assert str(refusal.value).startswith(f"The demo content was not loaded: {message}")
+    assert not [model.__name__ for model in MODELS if model.objects.exists()]
+    assert not get_user_model().objects.exists()
