@@ -122,6 +122,8 @@ lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
+	@# The import graph runs one way: contracts in pyproject.toml.
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(DEV)
 	$(VENV)/bin/ruff check --fix .

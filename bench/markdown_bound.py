@@ -30,12 +30,12 @@ import uuid
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
-from tests.servers import PROJECT, bench_database_url, gunicorn, production_server_env
-from therapies.markdown import (
+from cancerchoices.markdown import (
     MAX_FORMATTING_CHARACTERS,
     MAX_MARKDOWN_LENGTH,
     formatting_characters,
 )
+from tests.servers import PROJECT, bench_database_url, gunicorn, production_server_env
 
 BENCH_DB = "cancerchoices_markdown_bench"
 CACHE_DIR = PROJECT / "var" / "cache" / "markdown-bench"

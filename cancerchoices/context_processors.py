@@ -16,7 +16,7 @@ def _site_links(script_prefix: str) -> dict[str, str]:
         "therapies": "therapies:list",
         "methodology": "ratings:methodology",
         "glossary": "therapies:glossary",
-        "people": "people:list",
+        "people": "therapies:people",
         "about": "about",
         "updates_feed": "therapies:updates_feed",
     }

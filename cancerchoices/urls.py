@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from cancerchoices import health, media
-from therapies.editor_views import ImageUploadView, MarkdownPreviewView
+from therapies.markdownx_views import ImageUploadView, MarkdownPreviewView
 from therapies.sitemaps import sitemaps
 from therapies.views import AboutView, HomeView, RobotsView
 
@@ -20,7 +20,6 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("therapies.urls")),
     path("", include("ratings.urls")),
-    path("", include("people.urls")),
     # django-markdownx's own URLs answer anyone; ours are for signed-in staff, POST only.
     path(
         "admin/markdownx/markdownify/",

@@ -6,7 +6,7 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from therapies.markdown import validate_markdown, validate_references_and_terms
+from cancerchoices.markdown import validate_markdown
 
 
 class Person(models.Model):
@@ -17,7 +17,7 @@ class Person(models.Model):
     short_bio = models.CharField(max_length=300, help_text="One sentence for reviewer cards.")
     bio = MarkdownxField(
         blank=True,
-        validators=[validate_markdown, validate_references_and_terms],
+        validators=[validate_markdown],
         help_text="Full profile.",
     )
     bio_html = models.TextField(blank=True, editable=False)
@@ -46,7 +46,7 @@ class Person(models.Model):
         return self.display_name
 
     def get_absolute_url(self):
-        return reverse("people:detail", kwargs={"slug": self.slug})
+        return reverse("therapies:person", kwargs={"slug": self.slug})
 
     @property
     def display_name(self) -> str:

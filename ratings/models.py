@@ -6,7 +6,7 @@ from django.db.models import Q
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from therapies.markdown import validate_markdown, validate_references_and_terms
+from cancerchoices.markdown import validate_markdown
 
 
 class Attribute(models.Model):
@@ -86,7 +86,7 @@ class Rating(models.Model):
     note = MarkdownxField(
         "evidence note",
         blank=True,
-        validators=[validate_markdown, validate_references_and_terms],
+        validators=[validate_markdown],
         help_text="Shown under 'See more'. Markdown with citations and glossary terms.",
     )
     note_html = models.TextField(blank=True, editable=False)

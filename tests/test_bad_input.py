@@ -54,7 +54,7 @@ def public_urls(version) -> list[str]:
         reverse("therapies:subpage", kwargs={"slug": therapy.slug, "kind": "safety"}),
         reverse("therapies:glossary"),
         reverse("ratings:methodology"),
-        reverse("people:list"),
+        reverse("therapies:people"),
         person.get_absolute_url(),
         reverse("about"),
     ]

@@ -498,7 +498,7 @@ def public_urls() -> list[str]:
     """Every public page: the site's own, the people's, each page of each published review."""
     urls = [
         reverse("home"), reverse("therapies:list"), reverse("therapies:glossary"),
-        reverse("people:list"), reverse("ratings:methodology"), reverse("about"),
+        reverse("therapies:people"), reverse("ratings:methodology"), reverse("about"),
         reverse("therapies:updates_feed"), reverse("sitemap"),
     ]  # fmt: skip
     urls += [person.get_absolute_url() for person in Person.objects.order_by("pk")]

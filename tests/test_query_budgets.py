@@ -37,7 +37,7 @@ def add_reviews(count, person):
 def query_counts(client, person) -> dict[str, int]:
     therapy = person.credits.first().version.therapy
     urls = {
-        "people": reverse("people:list"),
+        "people": reverse("therapies:people"),
         "person": person.get_absolute_url(),
         "glossary": reverse("therapies:glossary"),
         "methodology": reverse("ratings:methodology"),

@@ -18,11 +18,11 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from cancerchoices.markdown import MAX_MARKDOWN_LENGTH
 from people.models import Person
 from tests.factories import UserFactory
 from tests.servers import PROJECT
 from therapies.images import MAX_IMAGE_PIXELS
-from therapies.markdown import MAX_MARKDOWN_LENGTH
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ def public_urls(version):
         reverse("therapies:list"),
         reverse("therapies:glossary"),
         reverse("ratings:methodology"),
-        reverse("people:list"),
+        reverse("therapies:people"),
         person.get_absolute_url(),
         therapy.get_absolute_url(),
     ]

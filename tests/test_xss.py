@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from cancerchoices.markdown import ALLOWED_TAGS
 from ratings.models import Attribute
 from tests.factories import (
     GlossaryTermFactory,
@@ -21,7 +22,6 @@ from tests.factories import (
     SubPageFactory,
     UserFactory,
 )
-from therapies.markdown import ALLOWED_TAGS
 from therapies.rendering import render_glossary_term, render_person, render_version
 
 SCRIPT_CAPABLE_TAGS = {
@@ -230,7 +230,7 @@ def test_the_public_page_with_every_payload_has_no_risk_its_plain_twin_lacks(cli
 
 
 def test_links_open_safely_and_ordinary_urls_survive():
-    from therapies.markdown import render
+    from cancerchoices.markdown import render
 
     html = render(
         "[a](https://example.org/x?y=1&z=2) [b](mailto:a@example.org) [c](/glossary/) "

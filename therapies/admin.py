@@ -1,17 +1,26 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from people.models import Credit
+from people.models import Credit, Person
 from ratings.models import Rating
 
 from . import admin_views
 from .addresses import change_slug
-from .forms import GlossaryTermForm, ReferenceForm, ReviewVersionForm, TherapyForm
+from .forms import (
+    GlossaryTermForm,
+    PersonForm,
+    RatingForm,
+    ReferenceForm,
+    ReviewVersionForm,
+    TherapyForm,
+)
+from .images import ImageUploadField
 from .models import (
     AuditEntry,
     CancerType,
@@ -24,7 +33,7 @@ from .models import (
     SubPage,
     Therapy,
 )
-from .rendering import render_version, versions_citing, versions_marking
+from .rendering import render_person, render_version, versions_citing, versions_marking
 from .shared_changes import is_in_live_use, propose_change, save_directly
 from .workflow import WorkflowError, available_steps
 
@@ -57,6 +66,27 @@ class VersionLinkInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     verbose_name_plural = "Versions of this review"
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin, MarkdownxModelAdmin):
+    """People are edited here, beside the reviews, because a biography cites this app's
+    references and glossary terms and is rendered with them."""
+
+    form = PersonForm
+    # A new photo is stored only as a re-encoded JPEG or PNG under a random name.
+    formfield_overrides = {
+        **MarkdownxModelAdmin.formfield_overrides,
+        models.ImageField: {"form_class": ImageUploadField},
+    }
+    list_display = ["name", "credentials", "role_title", "is_sample"]
+    list_filter = ["is_sample", "role_title"]
+    search_fields = ["name", "credentials", "role_title", "short_bio"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        render_person(obj)
 
 
 @admin.register(Therapy)
@@ -134,6 +164,7 @@ class VersionContentInline:
 
 class RatingInline(VersionContentInline, admin.StackedInline):
     model = Rating
+    form = RatingForm
     max_num = 7
     fields = [("attribute", "score", "evidence_level"), "note"]
     formfield_overrides = MarkdownxModelAdmin.formfield_overrides

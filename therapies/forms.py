@@ -3,8 +3,18 @@
 from django import forms
 from django.utils import timezone
 
-from .markdown import marked_terms
-from .models import GlossaryTerm, PageReference, Reference, ReviewVersion, Therapy
+from cancerchoices.markdown import marked_terms
+from people.models import Person
+from ratings.models import Rating
+
+from .models import (
+    GlossaryTerm,
+    PageReference,
+    Reference,
+    ReviewVersion,
+    Therapy,
+    validate_citations,
+)
 
 
 class ReviewVersionForm(forms.ModelForm):
@@ -82,6 +92,34 @@ class ReviewVersionForm(forms.ModelForm):
                 label = ReviewVersion._meta.get_field(field).verbose_name
                 changes.append((label, getattr(old, field), getattr(new, field)))
         return changes
+
+
+class RatingForm(forms.ModelForm):
+    """A rating's note may cite references and mark glossary terms, which live in this app:
+    its model checks the Markdown, this form that what it cites exists."""
+
+    class Meta:
+        model = Rating
+        fields = ["attribute", "score", "evidence_level", "note"]
+
+    def clean_note(self):
+        validate_citations(self.cleaned_data["note"])
+        return self.cleaned_data["note"]
+
+
+class PersonForm(forms.ModelForm):
+    """A biography may cite references and mark glossary terms, as a rating's note may."""
+
+    class Meta:
+        model = Person
+        fields = [
+            "name", "slug", "credentials", "role_title", "short_bio", "bio", "photo", "is_sample",
+            "user",
+        ]  # fmt: skip
+
+    def clean_bio(self):
+        validate_citations(self.cleaned_data["bio"])
+        return self.cleaned_data["bio"]
 
 
 class StepForm(forms.Form):

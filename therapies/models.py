@@ -27,9 +27,22 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from .markdown import validate_markdown, validate_references_and_terms
+from cancerchoices.markdown import (
+    MarkdownPage,
+    cited_keys,
+    marked_terms,
+    validate_markdown,
+    validate_marks,
+)
+
 
 # ts_headline marks matches with these; the summary is then escaped and they become <mark>.
+def validate_citations(text: str) -> None:
+    """Every reference the Markdown ``text`` cites and every glossary term it marks exists, and
+    it renders within the HTML limit (``cancerchoices.markdown.validate_marks``)."""
+    validate_marks(text, markdown_page_for(text))
+
+
 SEARCH_MARK_START = "qqmarkstartqq"
 SEARCH_MARK_STOP = "qqmarkstopqq"
 
@@ -233,7 +246,7 @@ class ReviewVersion(models.Model):
     body = MarkdownxField(
         "at a glance",
         blank=True,
-        validators=[validate_markdown, validate_references_and_terms],
+        validators=[validate_markdown, validate_citations],
         help_text=(
             "A few short paragraphs in Markdown. Cite with [@reference-key] or "
             "[@key, p. 20; @other-key]. Mark a glossary term with [[case study]] or "
@@ -414,7 +427,7 @@ class SubPage(models.Model):
         "(e.g. 'How can low-dose naltrexone help me?').",
     )
     body = MarkdownxField(
-        validators=[validate_markdown, validate_references_and_terms],
+        validators=[validate_markdown, validate_citations],
         help_text="Markdown, with the same citation and glossary syntax as the review.",
     )
     body_html = models.TextField(blank=True, editable=False)
@@ -603,7 +616,7 @@ class GlossaryTerm(SharedRecord):
     )
     definition = MarkdownxField(
         blank=True,
-        validators=[validate_markdown, validate_references_and_terms],
+        validators=[validate_markdown, validate_citations],
         help_text="Longer definition for the glossary page (Markdown). Optional.",
     )
     definition_html = models.TextField(blank=True, editable=False)
@@ -622,6 +635,20 @@ class GlossaryTerm(SharedRecord):
     @property
     def all_forms(self) -> list[str]:
         return [self.term, *(v.strip() for v in self.variants.split(",") if v.strip())]
+
+
+def markdown_page_for(*texts: str, id_prefix: str = "p") -> MarkdownPage:
+    """A page to render ``texts`` on, with the references they cite and, if they mark any,
+    the glossary terms by every form and slug (2 queries)."""
+    keys = {key for text in texts for key in cited_keys(text)}
+    references = {r.key: r for r in Reference.objects.filter(key__in=keys)} if keys else {}
+    terms = {}
+    if any(marked_terms(text) for text in texts):
+        for term in GlossaryTerm.objects.all():
+            terms[term.slug] = term
+            for form in term.all_forms:
+                terms[form.lower()] = term
+    return MarkdownPage(references=references, terms=terms, id_prefix=id_prefix)
 
 
 class SharedChange(models.Model):

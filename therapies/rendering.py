@@ -20,12 +20,12 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from cancerchoices.cache import bump_public_content
+from cancerchoices.markdown import MarkdownPage, render
 from cancerchoices.tasks import run_like_a_request
 from people.models import Person
 from ratings.models import Rating
 
-from .markdown import PageContext, page_context_for, render
-from .models import GlossaryTerm, PageReference, ReviewVersion, SubPage
+from .models import GlossaryTerm, PageReference, ReviewVersion, SubPage, markdown_page_for
 
 
 @dataclass
@@ -51,16 +51,20 @@ def fresh_fragments(version: ReviewVersion) -> VersionFragments:
     """
     ratings = list(version.ratings.order_by("attribute__order"))
     subpages = list(version.subpages.all())
-    shared = page_context_for(version.body, *(r.note for r in ratings), *(s.body for s in subpages))
+    shared = markdown_page_for(
+        version.body, *(r.note for r in ratings), *(s.body for s in subpages)
+    )
     fragments = VersionFragments()
 
-    main = PageContext(references=shared.references, terms=shared.terms, id_prefix="main")
+    main = MarkdownPage(references=shared.references, terms=shared.terms, id_prefix="main")
     fragments.body_html = render(version.body, main)
     for rating in ratings:
         fragments.note_html[rating.pk] = render(rating.note, main)
     pages = [(None, main)]
     for subpage in subpages:
-        page = PageContext(references=shared.references, terms=shared.terms, id_prefix=subpage.kind)
+        page = MarkdownPage(
+            references=shared.references, terms=shared.terms, id_prefix=subpage.kind
+        )
         fragments.subpage_html[subpage.pk] = render(subpage.body, page, top_level=2)
         pages.append((subpage.pk, page))
     for subpage_pk, page in pages:
@@ -128,11 +132,11 @@ def version_differences(version: ReviewVersion) -> list[str]:
 
 
 def fresh_bio(person: Person) -> str:
-    return render(person.bio, page_context_for(person.bio, id_prefix="bio"), top_level=2)
+    return render(person.bio, markdown_page_for(person.bio, id_prefix="bio"), top_level=2)
 
 
 def fresh_definition(term: GlossaryTerm) -> str:
-    return render(term.definition, page_context_for(term.definition, id_prefix=term.slug))
+    return render(term.definition, markdown_page_for(term.definition, id_prefix=term.slug))
 
 
 def render_person(person: Person) -> None:

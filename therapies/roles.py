@@ -1,6 +1,8 @@
 """The editorial roles and exactly what each may do (see the workflow design).
 
-A migration creates the groups; `sync_roles` can be run again after changing this file.
+The migration ``0002_roles`` created the groups from a frozen copy of this table (a test checks
+the copy still matches): a change here needs a new migration, which can call ``sync_roles``.
+Tests call it too, to put the groups back after a test that empties the tables.
 """
 
 VIEW_CONTENT = [

@@ -28,7 +28,7 @@ class SitePageSitemap(Sitemap):
             "therapies:list",
             "ratings:methodology",
             "therapies:glossary",
-            "people:list",
+            "therapies:people",
             "about",
         ]
 

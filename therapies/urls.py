@@ -22,4 +22,6 @@ urlpatterns = [
     path("feeds/updates/", UpdatesFeed(), name="updates_feed"),
     path("glossary/", views.GlossaryView.as_view(), name="glossary"),
     path("compare/", views.CompareView.as_view(), name="compare"),
+    path("people/", views.PersonListView.as_view(), name="people"),
+    path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
 ]

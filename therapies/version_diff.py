@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .markdown import cited_keys
+from cancerchoices.markdown import cited_keys
+
 from .models import ReviewVersion
 
 

@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.generic import ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
+from people.models import Credit, Person
 from ratings.models import Attribute
 
 from .addresses import current_slug
@@ -296,3 +297,26 @@ class RobotsView(TemplateView):
     def get_context_data(self, **kwargs):
         sitemap_url = settings.SITE_URL + reverse("sitemap")
         return super().get_context_data(sitemap_url=sitemap_url, **kwargs)
+
+
+class PersonListView(ListView):
+    model = Person
+    template_name = "people/person_list.html"
+    context_object_name = "people"
+
+
+class PersonDetailView(DetailView):
+    """A person, with the published reviews they worked on."""
+
+    model = Person
+    template_name = "people/person_detail.html"
+    context_object_name = "person"
+
+    def get_context_data(self, **kwargs):
+        credits = (
+            Credit.objects.filter(person=self.object)
+            .filter(version__in=ReviewVersion.objects.published())
+            .select_related("version__therapy")
+            .order_by("version__name")
+        )
+        return super().get_context_data(credits=credits, **kwargs)

@@ -258,8 +258,8 @@ STORAGES = {
 }
 
 # Markdown: one render-and-sanitise function serves saves and the admin preview.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "therapies.markdown.render_preview"
-# The editor posts to our staff-only views (therapies.editor_views), mounted at these paths.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "therapies.markdownx_views.render_preview"
+# The editor posts to our staff-only views (therapies.markdownx_views), mounted at these paths.
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 

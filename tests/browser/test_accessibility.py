@@ -46,7 +46,7 @@ def public_pages() -> dict[str, str]:
         },
         "methodology": reverse("ratings:methodology"),
         "glossary": reverse("therapies:glossary"),
-        "people": reverse("people:list"),
+        "people": reverse("therapies:people"),
         "person": lead.get_absolute_url(),
         "about": reverse("about"),
         "not-found": "/no-such-page/",

@@ -13,10 +13,10 @@ from django.core.management.base import CommandError
 from django.test import RequestFactory
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from cancerchoices.markdown import validate_markdown
 from people.models import Credit, Person
 from ratings.models import Attribute, Rating
 from therapies.demo import read_demo_content
-from therapies.markdown import validate_markdown, validate_references_and_terms
 from therapies.models import (
     CancerType,
     Category,
@@ -26,6 +26,7 @@ from therapies.models import (
     ReviewVersion,
     SubPage,
     Therapy,
+    validate_citations,
 )
 from therapies.notifications import notify_transition
 from therapies.workflow import content_fingerprint
@@ -266,7 +267,7 @@ def test_every_demo_text_validates(db):
     for where, text in demo_markdown_texts():
         try:
             validate_markdown(text)
-            validate_references_and_terms(text)
+            validate_citations(text)
         except ValidationError as error:
             problems.append(f"{where}: {' '.join(error.messages)}")
     assert problems == []

@@ -56,7 +56,7 @@ def test_sitemap_lists_every_public_page_and_no_draft(client):
 
     for name in ["home", "therapies:list", "ratings:methodology", "therapies:glossary"]:
         assert reverse(name) in paths
-    assert reverse("people:list") in paths
+    assert reverse("therapies:people") in paths
     assert reverse("about") in paths
     therapy_url = published.therapy.get_absolute_url()
     assert paths[therapy_url] == "2024-03-05"

@@ -128,7 +128,7 @@ def test_public_pages_never_render_markdown(client, monkeypatch):
         version.therapy.get_absolute_url(),
         reverse("therapies:subpage", args=[version.therapy.slug, "safety"]),
         reverse("therapies:glossary"),
-        reverse("people:detail", args=[person.slug]),
+        reverse("therapies:person", args=[person.slug]),
     ]:
         assert client.get(url).status_code == 200, url
 

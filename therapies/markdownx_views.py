@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.decorators import method_decorator
+from django.utils.html import escape
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from cancerchoices.markdown import MAX_MARKDOWN_LENGTH, render
+
 from .images import MAX_IMAGE_BYTES, clean_image
-from .markdown import MAX_MARKDOWN_LENGTH, render_preview
+from .models import markdown_page_for
 
 # Form encoding overhead on top of the payload itself (field names, multipart boundaries).
 REQUEST_OVERHEAD_BYTES = 64 * 1024
@@ -23,6 +26,23 @@ MAX_UPLOAD_REQUEST_BYTES = MAX_IMAGE_BYTES + REQUEST_OVERHEAD_BYTES
 UPLOAD_FOLDER = "markdownx/"
 
 staff_post_only = [staff_member_required, require_POST]
+
+
+def render_preview(text: str) -> str:
+    """The preview pane's HTML: the same render as a save, with what a save would refuse
+    (unknown references or terms, a text too long) said above it, and the references listed."""
+    try:
+        page = markdown_page_for(text)
+        html = render(text, page)
+    except ValidationError as error:
+        return f'<p class="errornote">{escape(" ".join(error.messages))}</p>'
+    if page.missing:
+        unknown = ", ".join(dict.fromkeys(page.missing))
+        html = f'<p class="errornote">Not found: {escape(unknown)}</p>' + html
+    if page.numbers:
+        items = "".join(f"<li>{escape(page.references[key].citation)}</li>" for key in page.numbers)
+        html += f"<h4>References</h4><ol>{items}</ol>"
+    return html
 
 
 def _declared_length(request) -> int:

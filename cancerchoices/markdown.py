@@ -1,4 +1,5 @@
-"""Markdown for reviews: one render-and-sanitise path for saves and the admin preview.
+"""Markdown for reviews, notes and biographies: one render-and-sanitise path for saves and the
+admin preview.
 
 Researchers write Markdown (CommonMark, with tables) with two additions:
 
@@ -34,9 +35,13 @@ linear in its input):
   thousands of times, thousands of citations with long tooltips) are refused instead of
   becoming megabytes.
 
-Validation (``validate_markdown`` and ``validate_references_and_terms``, the model fields'
-validators) refuses what rendering would refuse, without rendering in the common case: the
-limits on characters are counts, cited keys and marked terms are resolved with the same regular
+This module knows no model: the references and glossary terms a text may cite or mark are
+looked up by the caller (``therapies.models.markdown_page_for``) and passed in a
+``MarkdownPage``.
+
+Validation (``validate_markdown``, and ``validate_marks`` given the looked-up page) refuses
+what rendering would refuse, without rendering in the common case: the limits on characters
+are counts, cited keys and marked terms are resolved with the same regular
 expressions the parser uses, and the HTML limit is checked against an upper bound computed from
 character counts and the cited references' texts; only a text whose bound passes the limit is
 rendered to measure it.
@@ -162,7 +167,7 @@ def _citation_items(body: str) -> list[tuple[str, str]]:
 
 
 @dataclass
-class PageContext:
+class MarkdownPage:
     """What one rendered page shares across its parts: reference numbers and element ids.
 
     ``references`` maps key -> Reference; ``terms`` maps lower-cased form or slug ->
@@ -221,7 +226,7 @@ def _term_rule(state, silent: bool) -> bool:
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
-    page: PageContext = env["page"]
+    page: MarkdownPage = env["page"]
     parts = []
     for index, (key, locator) in enumerate(_citation_items(tokens[idx].meta["body"])):
         if index:
@@ -241,7 +246,7 @@ def _render_citation(self, tokens, idx, options, env) -> str:
 
 
 def _render_term(self, tokens, idx, options, env) -> str:
-    page: PageContext = env["page"]
+    page: MarkdownPage = env["page"]
     shown, slug = tokens[idx].meta["shown"].strip(), tokens[idx].meta["slug"]
     term = page.terms.get(slug or shown.lower())
     if term is None:
@@ -613,10 +618,10 @@ def sanitize(html: str) -> str:
     )
 
 
-def render(text: str, page: PageContext | None = None, top_level: int = 3) -> str:
+def render(text: str, page: MarkdownPage | None = None, top_level: int = 3) -> str:
     """Markdown to safe HTML. ``top_level`` is the heading level that '#' becomes."""
     validate_markdown(text)
-    page = page if page is not None else PageContext()
+    page = page if page is not None else MarkdownPage()
     env = {"page": page, "top_level": top_level}
     try:
         html = _MARKDOWN.render(text or "", env)
@@ -629,41 +634,10 @@ def render(text: str, page: PageContext | None = None, top_level: int = 3) -> st
     return sanitize(html)
 
 
-def page_context_for(*texts: str, id_prefix: str = "p") -> PageContext:
-    """A PageContext loaded with the references and terms that ``texts`` mention (2 queries)."""
-    from .models import GlossaryTerm, Reference
-
-    keys = {key for text in texts for key in cited_keys(text)}
-    references = {r.key: r for r in Reference.objects.filter(key__in=keys)} if keys else {}
-    terms = {}
-    if any(marked_terms(text) for text in texts):
-        for term in GlossaryTerm.objects.all():
-            terms[term.slug] = term
-            for form in term.all_forms:
-                terms[form.lower()] = term
-    return PageContext(references=references, terms=terms, id_prefix=id_prefix)
-
-
-def render_preview(text: str) -> str:
-    """The admin's live preview (therapies.editor_views): the same render as a save."""
-    try:
-        page = page_context_for(text)
-        html = render(text, page)
-    except ValidationError as error:
-        return f'<p class="errornote">{escape(" ".join(error.messages))}</p>'
-    if page.missing:
-        unknown = ", ".join(dict.fromkeys(page.missing))
-        html = f'<p class="errornote">Not found: {escape(unknown)}</p>' + html
-    if page.numbers:
-        items = "".join(f"<li>{escape(page.references[key].citation)}</li>" for key in page.numbers)
-        html += f"<h4>References</h4><ol>{items}</ol>"
-    return html
-
-
 # --- Validation without rendering -----------------------------------------------------------
 
 
-def _missing_marks(text: str, page: PageContext) -> list[str]:
+def _missing_marks(text: str, page: MarkdownPage) -> list[str]:
     """The unknown keys and terms that rendering ``text`` with ``page`` would report.
 
     Rendering finds citations and terms with these same expressions, on parts of the text, so
@@ -697,7 +671,7 @@ _HTML_PER_MARK = 250  # a citation item's or a term's markup, but its ids, link 
 _MAYBE_LINK_DEFINITION = re.compile(r"(?<!\])\]:|\\\]\]:")
 
 
-def _html_bound(text: str, page: PageContext) -> int:
+def _html_bound(text: str, page: MarkdownPage) -> int:
     """An upper bound on the length of the HTML that rendering ``text`` with ``page`` makes,
     from character counts and the texts of the cited references and marked terms."""
     if _MAYBE_LINK_DEFINITION.search(text):
@@ -731,13 +705,13 @@ def _html_bound(text: str, page: PageContext) -> int:
     return bound
 
 
-def validate_references_and_terms(text: str) -> None:
-    """Every cited key and marked term must exist, so a saved page has no dangling marker; and
-    the text must render within MAX_HTML_LENGTH (rendered to check only when the bound from
-    its characters and marks passes the limit)."""
+def validate_marks(text: str, page: MarkdownPage) -> None:
+    """Every key ``text`` cites and every term it marks must be in ``page`` (the references
+    and terms looked up for it), so a saved page has no dangling marker; and the text must
+    render within MAX_HTML_LENGTH (rendered to check only when the bound from its characters
+    and marks passes the limit)."""
     validate_markdown(text)
     text = text or ""
-    page = page_context_for(text)
     missing = _missing_marks(text, page)
     if missing:
         unknown = ", ".join(dict.fromkeys(missing))

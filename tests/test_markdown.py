@@ -10,22 +10,20 @@ from markdown_it import MarkdownIt
 from markdown_it import helpers as markdown_it_helpers
 from markdown_it.common import normalize_url
 
-from tests.factories import GlossaryTermFactory, ReferenceFactory
-from therapies import markdown
-from therapies.markdown import (
+from cancerchoices import markdown
+from cancerchoices.markdown import (
     MAX_FORMATTING_CHARACTERS,
     MAX_HTML_LENGTH,
     MAX_MARKDOWN_LENGTH,
-    PageContext,
+    MarkdownPage,
     cited_keys,
     marked_terms,
-    page_context_for,
     render,
-    render_preview,
     validate_markdown,
-    validate_references_and_terms,
 )
-from therapies.models import Reference
+from therapies.markdownx_views import render_preview
+from tests.factories import GlossaryTermFactory, ReferenceFactory
+from therapies.models import Reference, markdown_page_for, validate_citations
 
 
 def test_script_tags_and_raw_html_are_shown_as_text_not_run():
@@ -112,7 +110,7 @@ def references(*keys, **citations):
 
 
 def test_citation_markup_numbers_locators_and_several_keys():
-    page = PageContext(references=references("a", "b"), id_prefix="main")
+    page = MarkdownPage(references=references("a", "b"), id_prefix="main")
     html = render("One [@b, p. 20]. Two [@a; @b, pp. 3-4; @nowhere].", page)
     assert page.numbers == {"b": 1, "a": 2}
     assert page.missing == ["@nowhere"]
@@ -130,7 +128,7 @@ def test_citation_markup_numbers_locators_and_several_keys():
 
 
 def test_citation_tooltips_are_escaped():
-    page = PageContext(references=references("a", a='Smith <b>"bold"</b> & co.'))
+    page = MarkdownPage(references=references("a", a='Smith <b>"bold"</b> & co.'))
     html = render("A claim [@a, <i>p. 3</i>].", page)
     assert "<b>" not in html
     assert "<i>" not in html
@@ -139,7 +137,7 @@ def test_citation_tooltips_are_escaped():
 
 
 def test_numbering_continues_across_the_texts_of_one_page():
-    page = PageContext(references=references("a", "b", "c"), id_prefix="main")
+    page = MarkdownPage(references=references("a", "b", "c"), id_prefix="main")
     first = render("Body cites [@b] and [@a].", page)
     second = render("A note cites [@c], then [@a] again.", page)
     assert page.numbers == {"b": 1, "a": 2, "c": 3}
@@ -150,7 +148,7 @@ def test_numbering_continues_across_the_texts_of_one_page():
 
 
 def test_citations_and_terms_inside_code_are_code():
-    page = PageContext(references=references("a"))
+    page = MarkdownPage(references=references("a"))
     html = render("Write `[@a]` or `[[term]]`:\n\n    [@a]\n", page)
     assert "<code>[@a]</code>" in html
     assert "<code>[[term]]</code>" in html
@@ -159,13 +157,13 @@ def test_citations_and_terms_inside_code_are_code():
 
 
 def test_an_escaped_bracket_is_not_a_citation():
-    page = PageContext(references=references("a"))
+    page = MarkdownPage(references=references("a"))
     assert "[@a]" in render(r"Literally \[@a].", page)
     assert page.numbers == {}
 
 
 def test_citations_inside_links_lists_quotes_tables_and_emphasis():
-    page = PageContext(references=references("a", "b", "c", "d"))
+    page = MarkdownPage(references=references("a", "b", "c", "d"))
     html = render("- *See [@a]*\n\n> Quoted [@b]\n\n| x |\n|---|\n| [@c] |\n\n**[@d]**", page)
     assert page.numbers == {"a": 1, "b": 2, "c": 3, "d": 4}
     assert html.count('<sup class="cite">') == 4
@@ -183,7 +181,7 @@ def glossary(**definitions):
 
 
 def test_glossary_markup_by_form_by_slug_and_missing():
-    page = PageContext(
+    page = MarkdownPage(
         terms=glossary(**{"case-study": (["case study", "case studies"], "One person.")}),
         id_prefix="g",
     )
@@ -204,7 +202,7 @@ def test_glossary_markup_by_form_by_slug_and_missing():
 def test_citations_are_numbered_in_order_and_show_the_full_reference_on_focus():
     ReferenceFactory(key="first", title="First title")
     ReferenceFactory(key="second", title="Second title")
-    page = PageContext(references={r.key: r for r in Reference.objects.all()})
+    page = MarkdownPage(references={r.key: r for r in Reference.objects.all()})
     html = render("A claim [@second, p. 20]. Another [@first; @second].", page)
     assert page.numbers == {"second": 1, "first": 2}
     assert 'href="#ref-1"' in html
@@ -234,7 +232,7 @@ def test_the_preview_lists_what_is_missing_and_the_references_cited():
 @pytest.mark.django_db
 def test_unknown_references_and_terms_are_refused_with_their_names():
     with pytest.raises(ValidationError) as error:
-        validate_references_and_terms("See [@nowhere] and [[no such term]].")
+        validate_citations("See [@nowhere] and [[no such term]].")
     assert "@nowhere" in str(error.value)
     assert "[[no such term]]" in str(error.value)
 
@@ -244,7 +242,7 @@ def test_validation_accepts_known_marks_without_rendering(monkeypatch):
     ReferenceFactory(key="known")
     GlossaryTermFactory(term="case study", slug="case-study")
     monkeypatch.setattr(markdown, "render", lambda *a, **k: pytest.fail("rendered"))
-    validate_references_and_terms(
+    validate_citations(
         "See [@known, p. 3] and [[case study]] and [[x|case-study]].\n\n- [[case study]]: one"
     )
 
@@ -262,10 +260,10 @@ def test_validation_refuses_every_mark_rendering_would_report():
         "`[@gone]` in code",
     ]
     for text in texts:
-        page = page_context_for(text)
+        page = markdown_page_for(text)
         render(text, page)
         with pytest.raises(ValidationError) as error:
-            validate_references_and_terms(text)
+            validate_citations(text)
         for marker in page.missing:
             assert marker in str(error.value), text
 
@@ -331,7 +329,7 @@ PATHOLOGICAL = {
 
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_pathological_markdown_renders_or_is_refused(text):
-    page = PageContext(
+    page = MarkdownPage(
         references=references("key"),
         terms=glossary(**{"case-study": (["case study"], "One person.")}),
     )
@@ -365,7 +363,7 @@ def test_a_reference_link_used_thousands_of_times_is_refused_not_expanded():
 
 
 def test_many_citations_are_refused_when_their_tooltips_would_make_megabytes():
-    page = PageContext(references=references("key", key="A long citation. " * 30))
+    page = MarkdownPage(references=references("key", key="A long citation. " * 30))
     with pytest.raises(ValidationError, match="characters of HTML"):
         render("[@key] " * 3300, page)
 
@@ -373,11 +371,11 @@ def test_many_citations_are_refused_when_their_tooltips_would_make_megabytes():
 @pytest.mark.django_db
 def test_validation_refuses_what_would_render_too_long():
     ReferenceFactory(key="key", title="A long title. " * 30)
-    validate_references_and_terms("[@key] " * 100)
+    validate_citations("[@key] " * 100)
     with pytest.raises(ValidationError, match="characters of HTML"):
-        validate_references_and_terms("[@key] " * 3300)
+        validate_citations("[@key] " * 3300)
     with pytest.raises(ValidationError, match="characters of HTML"):
-        validate_references_and_terms(PATHOLOGICAL["reference-link-bomb"])
+        validate_citations(PATHOLOGICAL["reference-link-bomb"])
 
 
 # --- Generated texts: markdown-it's own results, and the bound validation relies on ----------
@@ -409,7 +407,7 @@ def test_our_smart_quotes_and_link_destinations_match_markdown_its(text):
     while any(ours_only in text for ours_only in ["--", "...", "[@", "[["]):
         for ours_only in ["--", "...", "[@", "[["]:
             text = text.replace(ours_only, "")
-    env = {"page": PageContext(), "top_level": 1}
+    env = {"page": MarkdownPage(), "top_level": 1}
     assume(not any(token.type == "overflow" for token in markdown._MARKDOWN.parse(text, env)))
     expected = reference_markdown_it().render(text)
     expected = re.sub(r'style="text-align:(\w+)"', r'align="\1"', expected)
@@ -459,7 +457,7 @@ BOUND_UNITS = st.lists(
 @settings(max_examples=500, deadline=None)
 @given(BOUND_UNITS)
 def test_the_bound_validation_uses_is_never_below_the_html_made(text):
-    page = PageContext(
+    page = MarkdownPage(
         references=references("k", k="A citation & <title>. " * 3),
         terms=glossary(t=(["t"], 'A "definition" & more.')),
         id_prefix="a-long-sub-page-prefix",
@@ -472,7 +470,7 @@ def test_the_bound_validation_uses_is_never_below_the_html_made(text):
 
 
 def test_the_bound_holds_for_the_largest_expansions():
-    page = PageContext(references=references("k", k="x" * 2000))
+    page = MarkdownPage(references=references("k", k="x" * 2000))
     for text in [
         "[a](" + "🎉" * 30_000 + ")",
         "<http://" + "🎉" * 30_000 + ">",
@@ -486,7 +484,7 @@ def test_the_bound_holds_for_the_largest_expansions():
 
 
 def test_the_sanitiser_keeps_only_our_own_classes_roles_and_attributes():
-    from therapies.markdown import sanitize
+    from cancerchoices.markdown import sanitize
 
     html = sanitize(
         '<span class="tip evil" role="alert" id="x" style="x">a</span>'

@@ -1,0 +1,52 @@
+"""The migrations' frozen copies of the roles and the rating scales still match the live tables
+that tests rely on. (`make test` runs `makemigrations --check` for missing migrations.)"""
+
+import importlib
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from ratings import defaults
+from ratings.models import Attribute, EvidenceLevel
+from therapies import roles
+
+
+def test_the_roles_migration_is_a_copy_of_the_roles_table():
+    frozen = importlib.import_module("therapies.migrations.0002_roles")
+    assert frozen.ROLES == roles.ROLES
+    assert set(frozen.NEVER) == roles.NEVER
+    assert frozen.EDITOR_APPS == roles.EDITOR_APPS
+
+
+def test_the_rating_scales_migration_is_a_copy_of_the_defaults():
+    frozen = importlib.import_module("ratings.migrations.0002_attributes_and_levels")
+    assert frozen.ATTRIBUTES == defaults.ATTRIBUTES
+    assert frozen.LEVELS == defaults.LEVELS
+
+
+@pytest.mark.django_db
+def test_a_migrated_database_has_the_roles_and_scales_the_live_code_would_give():
+    migrated = {
+        group.name: sorted(
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in group.permissions.select_related("content_type")
+        )
+        for group in Group.objects.all()
+    }
+    scales = (
+        list(Attribute.objects.values_list("code", "label", "order")),
+        list(EvidenceLevel.objects.values_list("code", "score_min", "score_max")),
+    )
+    roles.sync_roles(Group, Permission)
+    defaults.seed(Attribute, EvidenceLevel)
+    assert migrated == {
+        group.name: sorted(
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in group.permissions.select_related("content_type")
+        )
+        for group in Group.objects.all()
+    }
+    assert scales == (
+        list(Attribute.objects.values_list("code", "label", "order")),
+        list(EvidenceLevel.objects.values_list("code", "score_min", "score_max")),
+    )
