@@ -3,10 +3,8 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from ratings.models import Attribute, Rating
 from tests.factories import (
     PublishedVersionFactory,
-    RatingFactory,
     ReferenceFactory,
     TherapyFactory,
     VersionFactory,
@@ -15,32 +13,6 @@ from therapies.models import Reference, ReviewVersion
 from therapies.search import ResultsQuery
 
 pytestmark = pytest.mark.django_db
-
-
-def test_seven_attributes_exist_with_stable_codes():
-    assert list(Attribute.objects.values_list("code", flat=True)) == [
-        "treatment_outcomes", "body_terrain", "side_effects", "cancer_risk",
-        "expert_use", "safety", "access",
-    ]  # fmt: skip
-
-
-def test_score_above_five_is_refused_by_the_database():
-    rating = RatingFactory()
-    with pytest.raises(IntegrityError):
-        Rating.objects.filter(pk=rating.pk).update(score=6)
-
-
-def test_not_rated_is_distinct_from_zero():
-    assert RatingFactory(score=None).score_text == "Not rated yet"
-    assert RatingFactory(score=0, attribute=Attribute.objects.get(code="access")).score_text == (
-        "0 of 5"
-    )
-
-
-def test_one_rating_per_attribute_per_version():
-    rating = RatingFactory()
-    with pytest.raises(IntegrityError):
-        RatingFactory(version=rating.version, attribute=rating.attribute)
 
 
 def test_only_one_published_version_per_therapy():
