@@ -56,6 +56,7 @@ from tests.factories import (
     evidence_level,
     role_user,
 )
+from therapies.comparison import compare_query
 from therapies.models import (
     Category,
     GlossaryTerm,
@@ -72,7 +73,6 @@ from therapies.rendering import (
     render_person,
     render_version,
 )
-from therapies.side_by_side import compare_query
 
 State = ReviewVersion.State
 # Written only into drafts that are never published and into proposals that are rejected.

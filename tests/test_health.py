@@ -18,7 +18,7 @@ from cancerchoices.postgresql.base import (
     ServerDidNotAnswer,
     wait_limit,
 )
-from therapies.search import ResultsQuery
+from therapies.search import ResultsSQL
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_database_errors_become_a_static_503_with_retry_after(client, monkeypatc
     def unreachable(self, offset, limit):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(ResultsQuery, "page", unreachable)
+    monkeypatch.setattr(ResultsSQL, "page", unreachable)
     response = client.get(reverse("therapies:list"))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

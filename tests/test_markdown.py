@@ -21,8 +21,8 @@ from cancerchoices.markdown import (
     render,
     validate_markdown,
 )
-from therapies.markdownx_views import render_preview
 from tests.factories import GlossaryTermFactory, ReferenceFactory
+from therapies.markdownx_views import render_preview
 from therapies.models import Reference, markdown_page_for, validate_citations
 
 

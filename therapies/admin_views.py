@@ -17,10 +17,10 @@ from django.urls import reverse
 from . import workflow
 from .forms import StepForm
 from .models import ReviewVersion, SharedChange, Therapy
+from .pages import main_page_context, subpage_context
 from .roles import is_clinical_consultant
 from .shared_changes import approve_change, reject_change, withdraw_change
 from .version_diff import diff_versions
-from .views import main_page_context, subpage_context
 from .workflow import STEPS, WorkflowError, refusal, start_draft
 
 

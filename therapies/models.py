@@ -21,7 +21,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -36,15 +36,10 @@ from cancerchoices.markdown import (
 )
 
 
-# ts_headline marks matches with these; the summary is then escaped and they become <mark>.
 def validate_citations(text: str) -> None:
     """Every reference the Markdown ``text`` cites and every glossary term it marks exists, and
     it renders within the HTML limit (``cancerchoices.markdown.validate_marks``)."""
     validate_marks(text, markdown_page_for(text))
-
-
-SEARCH_MARK_START = "qqmarkstartqq"
-SEARCH_MARK_STOP = "qqmarkstopqq"
 
 
 class Category(models.Model):
@@ -67,9 +62,7 @@ class CancerTypeQuerySet(models.QuerySet):
     def with_published_reviews(self):
         """Cancer types some published review covers, with ``review_count``: how many."""
         return self.annotate(
-            review_count=models.Count(
-                "versions", filter=Q(versions__state=ReviewVersion.State.PUBLISHED)
-            )
+            review_count=models.Count("versions", filter=published_rule("versions__"))
         ).filter(review_count__gt=0)
 
 
@@ -152,10 +145,43 @@ PUBLIC_PAGE_FIELDS = [
 ]  # fmt: skip
 
 
+class VersionState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    SUPERSEDED = "superseded", "Superseded"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DISCARDED = "discarded", "Discarded"
+
+
+# A version still being worked on; a therapy has at most one.
+OPEN_STATES = [
+    VersionState.DRAFT,
+    VersionState.IN_REVIEW,
+    VersionState.CHANGES_REQUESTED,
+    VersionState.APPROVED,
+]
+
+
+def published_rule(path: str = "") -> Q:
+    """The published rule: the only versions the public may ever see (one per therapy, at
+    most), as a condition on the version at the end of ``path`` ("versions__", say)."""
+    return Q(**{f"{path}state": VersionState.PUBLISHED})
+
+
+def published_sql(alias: str) -> str:
+    """``published_rule()`` as a condition on the version row ``alias`` of the hand-written SQL of
+    the index, search and compare (docs/performance.md says why they are SQL). A test checks
+    that both select the same rows."""
+    return f"{alias}.state = '{VersionState.PUBLISHED}'"
+
+
 class ReviewVersionQuerySet(models.QuerySet):
     def published(self):
         """The only versions the public may ever see."""
-        return self.filter(state=ReviewVersion.State.PUBLISHED)
+        return self.filter(published_rule())
 
     def for_public_page(self):
         """A version with what every one of its public pages shows beside its own text, in one
@@ -182,13 +208,15 @@ class ReviewVersionQuerySet(models.QuerySet):
         return self.filter(state__in=ReviewVersion.OPEN_STATES)
 
     def with_review_due(self):
-        """Annotate ``review_due``: last full literature review + the therapy's interval."""
+        """Annotate ``review_due``, in SQL, as ``ReviewVersion.next_review_due`` computes it
+        in Python: the first of the month of the last full literature review, plus the review
+        interval in months (tests compare the two over many dates)."""
         interval = models.Func(
             models.F("review_interval_months"),
             template="make_interval(months => %(expressions)s)",
         )
         due = models.ExpressionWrapper(
-            models.F("literature_reviewed") + interval, output_field=models.DateTimeField()
+            TruncMonth("literature_reviewed") + interval, output_field=models.DateTimeField()
         )
         return self.annotate(review_due=Cast(due, models.DateField()))
 
@@ -201,22 +229,14 @@ class ReviewVersionQuerySet(models.QuerySet):
 class ReviewVersion(models.Model):
     """One version of a therapy's review: everything the public sees on its pages."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
-        PUBLISHED = "published", "Published"
-        SUPERSEDED = "superseded", "Superseded"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        DISCARDED = "discarded", "Discarded"
+    State = VersionState
 
     class ChangeKind(models.TextChoices):
         CORRECTION = "correction", "Correction (no date moves)"
         UPDATE = "update", "Update (moves 'last update')"
         FULL_REVIEW = "full_review", "Full literature review (also sets its month)"
 
-    OPEN_STATES = [State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.APPROVED]
+    OPEN_STATES = OPEN_STATES
     EDITABLE_STATES = [State.DRAFT, State.CHANGES_REQUESTED]
 
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="versions")
@@ -327,12 +347,12 @@ class ReviewVersion(models.Model):
             models.UniqueConstraint(fields=["therapy", "number"], name="unique_version_number"),
             models.UniqueConstraint(
                 fields=["therapy"],
-                condition=Q(state="published"),
+                condition=published_rule(),
                 name="one_published_version_per_therapy",
             ),
             models.UniqueConstraint(
                 fields=["therapy"],
-                condition=Q(state__in=["draft", "in_review", "changes_requested", "approved"]),
+                condition=Q(state__in=OPEN_STATES),
                 name="one_open_version_per_therapy",
             ),
         ]
@@ -371,6 +391,11 @@ class ReviewVersion(models.Model):
         ReviewVersion.objects.filter(pk=self.pk).update(search_document=words)
 
     @property
+    def is_published(self) -> bool:
+        """Whether this is the version the public sees now (``published_rule``)."""
+        return self.state == VersionState.PUBLISHED
+
+    @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES
 
@@ -384,6 +409,8 @@ class ReviewVersion(models.Model):
 
     @property
     def next_review_due(self) -> date | None:
+        """When the next full literature review is due: the first of the month of the last
+        one, plus the review interval (``with_review_due`` gives the same in SQL)."""
         if not self.literature_reviewed:
             return None
         months = self.literature_reviewed.month - 1 + self.review_interval_months

@@ -6,7 +6,7 @@ plain message, and the rest of the request still applies.
 
 The index is read far more than anything else, so it is built to cost little when the page
 cache misses: one query for the filters' choices, one SQL statement for a page of results and
-their total (``ResultsQuery``), plain values instead of model instances, and the ``<option>``
+their total (``ResultsSQL``), plain values instead of model instances, and the ``<option>``
 lists written here rather than by Django's widget templates.
 """
 
@@ -21,10 +21,14 @@ from django.utils.safestring import SafeString, mark_safe
 from ratings.models import Attribute
 from ratings.scale import scale_html
 
-from .models import SEARCH_MARK_START, SEARCH_MARK_STOP, CancerType, Category, ReviewVersion
-from .templatetags.search_highlight import highlighted
+from .models import CancerType, Category, ReviewVersion, published_sql
 
 MAX_QUERY_LENGTH = 200
+
+# Around the matched words of a search headline, as PostgreSQL writes it: plain text that no
+# summary holds, escaped with the rest and then turned into <mark> (``highlighted``).
+SEARCH_MARK_START = "qqmarkstartqq"
+SEARCH_MARK_STOP = "qqmarkstopqq"
 
 
 # A "-" that negates nothing: PostgreSQL's websearch_to_tsquery nests one operator per dash,
@@ -36,6 +40,16 @@ def searchable(text: str) -> str:
     """The search text as PostgreSQL's websearch_to_tsquery can take any of it: dashes that
     negate no word dropped (``-word`` still excludes a word)."""
     return IDLE_DASH.sub(" ", text).strip()
+
+
+def highlighted(headline: str) -> SafeString:
+    """A search headline, escaped, with its matched words in <mark>."""
+    # Safe: everything but our own markers is escaped first.
+    return mark_safe(
+        escape_html(headline)
+        .replace(SEARCH_MARK_START, "<mark>")
+        .replace(SEARCH_MARK_STOP, "</mark>")
+    )
 
 
 def filter_lookups() -> tuple[dict, dict, dict]:
@@ -77,7 +91,7 @@ def options_html(choices, selected: str) -> SafeString:
     return mark_safe("\n".join(options))
 
 
-class TherapySearchForm:
+class SearchChoices:
     """The index's search form, bound to a query string: checks each value as a Django form's
     fields would (with the same messages), without a form's per-request cost."""
 
@@ -219,12 +233,12 @@ class TherapySearchForm:
             for name, choices in self.select_choices.items()
         }
 
-    def results(self) -> "ResultsQuery":
+    def results(self) -> "ResultsSQL":
         """The published reviews these choices ask for, in the order in effect."""
         attribute_id = None
         if "attribute" in self.choices:
             attribute_id, _ = self.attributes[self.choices["attribute"]]
-        return ResultsQuery(self.choices, self.ordering, attribute_id)
+        return ResultsSQL(self.choices, self.ordering, attribute_id)
 
 
 # A search finds the published reviews that mention its words (through the search document's
@@ -235,7 +249,8 @@ class TherapySearchForm:
 # words are found never pays for the misspelling check.
 TEXT_MATCH = "search_document @@ websearch_to_tsquery('english', %(q)s)"
 BY_NAME = (
-    f"NOT EXISTS (SELECT FROM therapies_reviewversion WHERE state = 'published' AND {TEXT_MATCH})"
+    "NOT EXISTS (SELECT FROM therapies_reviewversion p "
+    f"WHERE {published_sql('p')} AND {TEXT_MATCH})"
 )
 SEARCH_MATCHES = (
     f"SELECT id FROM therapies_reviewversion WHERE {TEXT_MATCH} "
@@ -261,9 +276,9 @@ ORDERINGS = {
 }
 
 
-class ResultsQuery:
+class ResultsSQL:
     """The index's results as one SQL statement: published reviews narrowed by the valid
-    ``choices`` of a ``TherapySearchForm``, in ``ordering``, a page at a time, as rows of
+    ``choices`` of a ``SearchChoices``, in ``ordering``, a page at a time, as rows of
     plain values (``result_row`` turns one into what the page shows).
 
     Written as SQL rather than as a queryset because the index and search are the pages read
@@ -275,7 +290,7 @@ class ResultsQuery:
 
     def __init__(self, choices: dict, ordering: str, attribute_id: int | None = None):
         self.params = {**choices, "attribute_id": attribute_id, "marks": HEADLINE_OPTIONS}
-        conditions = ["v.state = 'published'"]
+        conditions = [published_sql("v")]
         if "category" in choices:
             conditions.append(
                 "v.category_id = (SELECT id FROM therapies_category WHERE slug = %(category)s)"
@@ -346,7 +361,7 @@ def therapy_url_maker():
 
 
 def result_row(values: dict, therapy_url, rating_label: str, methodology_url: str) -> dict:
-    """One row of ``ResultsQuery.page`` as the index lists it: its ``name`` and its
+    """One row of ``ResultsSQL.page`` as the index lists it: its ``name`` and its
     ``html``, the list item.
 
     The item is written here rather than in the template, which would look up and escape a

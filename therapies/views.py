@@ -3,7 +3,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -13,9 +13,7 @@ from people.models import Credit, Person
 from ratings.models import Attribute
 
 from .addresses import current_slug
-from .models import AuditEntry, CancerType, GlossaryTerm, ReviewVersion, SubPage
-from .search import ResultsQuery, TherapySearchForm, result_row, therapy_url_maker
-from .side_by_side import (
+from .comparison import (
     MAX_COMPARED,
     MAX_NAME_LENGTH,
     best_match,
@@ -23,7 +21,9 @@ from .side_by_side import (
     compare_therapies,
     requested_slugs,
 )
-from .structured_data import json_ld, medical_web_page
+from .models import AuditEntry, CancerType, GlossaryTerm, ReviewVersion
+from .pages import main_page_context, subpage_context
+from .search import ResultsSQL, SearchChoices, result_row, therapy_url_maker
 
 
 class HomeView(TemplateView):
@@ -69,7 +69,7 @@ class TherapyListView(TemplateView):
         return response
 
     def get_context_data(self, **kwargs):
-        form = TherapySearchForm(self.request.GET)
+        form = SearchChoices(self.request.GET)
         page = results_page(form.results(), self.request.GET.get("page"), self.page_size)
         # No review mentions the words searched for; these are names close to them.
         by_name = bool(page.object_list and page.object_list[0].get("by_name"))
@@ -95,7 +95,7 @@ class TherapyListView(TemplateView):
 MAX_PAGE_NUMBER = 10**9
 
 
-def results_page(results: ResultsQuery, number, page_size: int) -> Page:
+def results_page(results: ResultsSQL, number, page_size: int) -> Page:
     """The page ``number`` of ``results``: one query when the rows carry their total, and a
     count besides when they do not.
 
@@ -144,56 +144,6 @@ class CompareView(TemplateView):
         comparison = compare_therapies(self.request.GET)
         comparison.not_found = self.request.GET.get("add", "").strip()[:MAX_NAME_LENGTH]
         return super().get_context_data(comparison=comparison, max_compared=MAX_COMPARED, **kwargs)
-
-
-def review_context(version: ReviewVersion) -> dict:
-    """What every page of a review shows besides its own text: the version (loaded with
-    ``for_public_page``) and the links to its sub-pages, in reading order."""
-    kinds = set(version.subpage_kinds)
-    slug = version.therapy.slug
-    links = [
-        (kind, label, reverse("therapies:subpage", args=[slug, kind]))
-        for kind, label in SubPage.Kind.choices
-        if kind in kinds
-    ]
-    return {"therapy": version.therapy, "version": version, "subpage_links": links}
-
-
-# What a reviewer card and the JSON-LD read of a credit (not the person's whole biography).
-CREDIT_CARD_FIELDS = [
-    "version_id", "role", "order", "person__name", "person__slug", "person__credentials",
-    "person__role_title", "person__short_bio", "person__photo",
-]  # fmt: skip
-
-
-def main_page_context(version: ReviewVersion) -> dict:
-    """The main page of a review, composed from current rows (five queries in all, whatever
-    the number of ratings, credits or references). The admin's preview shows the same."""
-    ratings = version.ratings.select_related("evidence_level").defer("note")
-    ratings = {rating.attribute_id: rating for rating in ratings}
-    credits = list(
-        version.credits.select_related("person").defer("person__bio", "person__bio_html")
-    )
-    return {
-        **review_context(version),
-        "rating_rows": [(a, ratings.get(a.pk)) for a in Attribute.objects.all()],
-        "credits": credits,
-        "page_references": version.page_references.filter(subpage=None).select_related("reference"),
-        "structured_data": json_ld(medical_web_page(version, credits)),
-    }
-
-
-def subpage_context(version: ReviewVersion, kind: str) -> dict:
-    """A sub-page: its stored text and its own numbered references, and the review's dates."""
-    if kind not in SubPage.Kind.values:
-        raise Http404("No such page")
-    subpage = get_object_or_404(SubPage, version=version, kind=kind)
-    subpage.version = version  # already loaded; spares a query for the heading
-    return {
-        **review_context(version),
-        "subpage": subpage,
-        "page_references": subpage.page_references.select_related("reference"),
-    }
 
 
 def follow_former_slug(view):

@@ -18,8 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ratings.scale import scale_html
 
-from .models import name_in_sentence
-from .search import ResultsQuery, fetch_rows, searchable, therapy_url_maker
+from .models import name_in_sentence, published_sql
+from .search import ResultsSQL, fetch_rows, searchable, therapy_url_maker
 
 MAX_COMPARED = 4
 MAX_NAME_LENGTH = 200
@@ -81,7 +81,7 @@ class Comparison:
 # even if no attribute exists. The LATERAL subquery (kept apart by its LIMIT; there is one
 # rating at most) looks each rating up by its unique index, whatever the planner guesses of
 # the attribute table, too small for autovacuum ever to analyse.
-COMPARED_RATINGS = """
+COMPARED_RATINGS = f"""
 SELECT t.slug, v.name, c.name AS category, a.id AS attribute_id, a.code, a.label,
     a.short_label, rating.score, rating.level_code, rating.level_label, rating.has_note
 FROM therapies_reviewversion v
@@ -94,7 +94,7 @@ FROM therapies_reviewversion v
         WHERE r.version_id = v.id AND r.attribute_id = a.id
         LIMIT 1
     ) rating ON true
-WHERE v.state = 'published' AND t.slug = ANY(%s)
+WHERE {published_sql("v")} AND t.slug = ANY(%s)
 ORDER BY a."order", a.id
 """
 
@@ -105,7 +105,7 @@ ATTRIBUTE_COLUMNS = ["code", "label", "short_label"]
 def compare_therapies(query) -> Comparison:
     """Load what ``query`` asks to compare: one query (none when too many are asked for).
 
-    SQL rather than a queryset, for the reason ``ResultsQuery`` gives: building the queryset
+    SQL rather than a queryset, for the reason ``ResultsSQL`` gives: building the queryset
     cost more than running it.
     """
     comparison = Comparison(requested=requested_slugs(query))
@@ -146,7 +146,7 @@ def best_match(name: str) -> str | None:
     name = searchable(name.replace("\x00", "")[:MAX_NAME_LENGTH])
     if not name:
         return None
-    best = ResultsQuery({"q": name}, "relevance").page(offset=0, limit=1)
+    best = ResultsSQL({"q": name}, "relevance").page(offset=0, limit=1)
     return best[0]["slug"] if best else None
 
 

@@ -1,0 +1,62 @@
+"""What each public page of a review shows, composed from current rows: the main page and
+its sub-pages. The public views and the admin's preview both build their pages here, so a
+preview is exactly what the public will see."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from ratings.models import Attribute
+
+from .models import ReviewVersion, SubPage
+from .structured_data import json_ld, medical_web_page
+
+
+def review_context(version: ReviewVersion) -> dict:
+    """What every page of a review shows besides its own text: the version (loaded with
+    ``for_public_page``) and the links to its sub-pages, in reading order."""
+    kinds = set(version.subpage_kinds)
+    slug = version.therapy.slug
+    links = [
+        (kind, label, reverse("therapies:subpage", args=[slug, kind]))
+        for kind, label in SubPage.Kind.choices
+        if kind in kinds
+    ]
+    return {"therapy": version.therapy, "version": version, "subpage_links": links}
+
+
+# What a reviewer card and the JSON-LD read of a credit (not the person's whole biography).
+CREDIT_CARD_FIELDS = [
+    "version_id", "role", "order", "person__name", "person__slug", "person__credentials",
+    "person__role_title", "person__short_bio", "person__photo",
+]  # fmt: skip
+
+
+def main_page_context(version: ReviewVersion) -> dict:
+    """The main page of a review, composed from current rows (five queries in all, whatever
+    the number of ratings, credits or references). The admin's preview shows the same."""
+    ratings = version.ratings.select_related("evidence_level").defer("note")
+    ratings = {rating.attribute_id: rating for rating in ratings}
+    credits = list(
+        version.credits.select_related("person").defer("person__bio", "person__bio_html")
+    )
+    return {
+        **review_context(version),
+        "rating_rows": [(a, ratings.get(a.pk)) for a in Attribute.objects.all()],
+        "credits": credits,
+        "page_references": version.page_references.filter(subpage=None).select_related("reference"),
+        "structured_data": json_ld(medical_web_page(version, credits)),
+    }
+
+
+def subpage_context(version: ReviewVersion, kind: str) -> dict:
+    """A sub-page: its stored text and its own numbered references, and the review's dates."""
+    if kind not in SubPage.Kind.values:
+        raise Http404("No such page")
+    subpage = get_object_or_404(SubPage, version=version, kind=kind)
+    subpage.version = version  # already loaded; spares a query for the heading
+    return {
+        **review_context(version),
+        "subpage": subpage,
+        "page_references": subpage.page_references.select_related("reference"),
+    }
