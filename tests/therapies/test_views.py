@@ -7,9 +7,7 @@ from django.utils import timezone
 
 from ratings.models import Attribute
 from tests.factories import (
-    CreditFactory,
     PersonFactory,
-    PublishedVersionFactory,
     UserFactory,
     VersionFactory,
     build_review,
@@ -90,16 +88,6 @@ def test_public_page_shows_the_published_version_not_the_draft(client):
     html = client.get(version.therapy.get_absolute_url()).content.decode()
     assert version.summary in html
     assert "Unapproved draft summary." not in html
-
-
-def test_person_profile_lists_their_published_reviews(client):
-    person = PersonFactory()
-    published = PublishedVersionFactory()
-    CreditFactory(person=person, version=published)
-    CreditFactory(person=person, version=VersionFactory(name="Secret draft"))
-    html = client.get(person.get_absolute_url()).content.decode()
-    assert published.name in html
-    assert "Secret draft" not in html
 
 
 @pytest.mark.parametrize("size", [(1, 1), (60, 10)], ids=["small", "large"])
