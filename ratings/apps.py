@@ -6,8 +6,10 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         from cancerchoices.cache import bump_on_change
+        from cancerchoices.text import store_lf_line_endings
 
         from .models import Attribute, EvidenceLevel
 
         # Every review page composes its ratings with these: editors' changes are public at once.
         bump_on_change(Attribute, EvidenceLevel)
+        store_lf_line_endings(self)

@@ -7,6 +7,7 @@ class TherapiesConfig(AppConfig):
 
     def ready(self):
         from cancerchoices.cache import bump_on_change
+        from cancerchoices.text import store_lf_line_endings
 
         from .models import CancerType, Category, GlossaryTerm, Therapy
         from .rendering import after_migrate
@@ -15,3 +16,4 @@ class TherapiesConfig(AppConfig):
         # Public as soon as saved (editors only). A reference is public only through the
         # reviews citing it, and changes for them by approval (therapies.shared_changes).
         bump_on_change(Category, CancerType, Therapy, GlossaryTerm)
+        store_lf_line_endings(self)

@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "axes",
     # The background worker's queue (docs/worker.md); before the apps that define tasks.
     "procrastinate.contrib.django",
-    "cancerchoices",
     "therapies",
     "ratings",
     "people",
