@@ -96,6 +96,56 @@ def test_a_review_citing_an_unknown_reference_is_refused_with_its_name(admin_cli
     assert "does-not-exist" not in version.body
 
 
+def test_a_rating_note_citing_an_unknown_reference_is_refused_with_its_name(admin_client):
+    version = draft_of(build_review())
+    rating = version.ratings.get(attribute__code="safety")
+    data = {
+        **version_fields(version),
+        "summary": version.summary,
+        "body": version.body,
+        "seen_revision": version.revision,
+        **formset_management("ratings", 1, 1),
+        "ratings-0-id": rating.pk,
+        "ratings-0-version": version.pk,
+        "ratings-0-attribute": rating.attribute_id,
+        "ratings-0-score": rating.score,
+        "ratings-0-evidence_level": "",
+        "ratings-0-note": "- Mild effects [@no-such-trial]",
+        **formset_management("subpages", 0),
+        **formset_management("credits", 0),
+        **formset_management("page_references", 0),
+        **formset_management("audit", 0),
+    }
+    url = reverse("admin:therapies_reviewversion_change", args=[version.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Not found: @no-such-trial" in response.content.decode()
+    rating.refresh_from_db()
+    assert "no-such-trial" not in rating.note
+
+
+def test_a_biography_citing_an_unknown_reference_is_refused_and_a_known_one_rendered(
+    admin_client,
+):
+    person = PersonFactory(bio="Writes reviews.")
+    ReferenceFactory(key="her-thesis", title="A thesis on sleep")
+    url = reverse("admin:people_person_change", args=[person.pk])
+    fields = {
+        "name": person.name,
+        "slug": person.slug,
+        "credentials": person.credentials,
+        "role_title": person.role_title,
+        "short_bio": person.short_bio,
+    }
+    response = admin_client.post(url, {**fields, "bio": "Wrote [@no-such-thesis]."})
+    assert response.status_code == 200
+    assert "Not found: @no-such-thesis" in response.content.decode()
+    response = admin_client.post(url, {**fields, "bio": "Wrote [@her-thesis]."})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert "A thesis on sleep" in person.bio_html
+
+
 def test_markdown_preview_is_for_signed_in_staff_only(admin_client):
     url = reverse("markdownx_markdownify")
     anonymous = Client()
