@@ -96,9 +96,16 @@ def test_a_review_citing_an_unknown_reference_is_refused_with_its_name(admin_cli
     assert "does-not-exist" not in version.body
 
 
-def test_a_rating_note_citing_an_unknown_reference_is_refused_with_its_name(admin_client):
-    version = draft_of(build_review())
-    rating = version.ratings.get(attribute__code="safety")
+def save_one_rating(client, version, rating, **changes):
+    """Post the version's change form with one rating's fields, ``changes`` applied (score,
+    evidence_level, note); the rest of the version as it is."""
+    fields = {
+        "attribute": rating.attribute_id,
+        "score": rating.score,
+        "evidence_level": rating.evidence_level_id or "",
+        "note": rating.note,
+        **changes,
+    }
     data = {
         **version_fields(version),
         "summary": version.summary,
@@ -107,17 +114,19 @@ def test_a_rating_note_citing_an_unknown_reference_is_refused_with_its_name(admi
         **formset_management("ratings", 1, 1),
         "ratings-0-id": rating.pk,
         "ratings-0-version": version.pk,
-        "ratings-0-attribute": rating.attribute_id,
-        "ratings-0-score": rating.score,
-        "ratings-0-evidence_level": "",
-        "ratings-0-note": "- Mild effects [@no-such-trial]",
+        **{f"ratings-0-{name}": value for name, value in fields.items()},
         **formset_management("subpages", 0),
         **formset_management("credits", 0),
         **formset_management("page_references", 0),
         **formset_management("audit", 0),
     }
-    url = reverse("admin:therapies_reviewversion_change", args=[version.pk])
-    response = admin_client.post(url, data)
+    return client.post(reverse("admin:therapies_reviewversion_change", args=[version.pk]), data)
+
+
+def test_a_rating_note_citing_an_unknown_reference_is_refused_with_its_name(admin_client):
+    version = draft_of(build_review())
+    rating = version.ratings.get(attribute__code="safety")
+    response = save_one_rating(admin_client, version, rating, note="- Mild [@no-such-trial]")
     assert response.status_code == 200
     assert "Not found: @no-such-trial" in response.content.decode()
     rating.refresh_from_db()
@@ -160,25 +169,8 @@ def test_markdown_preview_is_for_signed_in_staff_only(admin_client):
 def test_a_rating_that_does_not_fit_its_evidence_is_refused_in_the_admin(admin_client):
     version = draft_of(build_review())
     rating = version.ratings.get(attribute__code="treatment_outcomes")
-    data = {
-        **version_fields(version),
-        "summary": version.summary,
-        "body": version.body,
-        "seen_revision": version.revision,
-        **formset_management("ratings", 1, 1),
-        "ratings-0-id": rating.pk,
-        "ratings-0-version": version.pk,
-        "ratings-0-attribute": rating.attribute_id,
-        "ratings-0-score": "5",
-        "ratings-0-evidence_level": rating.evidence_level_id,  # preliminary: a score of 2
-        "ratings-0-note": rating.note,
-        **formset_management("subpages", 0),
-        **formset_management("credits", 0),
-        **formset_management("page_references", 0),
-        **formset_management("audit", 0),
-    }
-    url = reverse("admin:therapies_reviewversion_change", args=[version.pk])
-    response = admin_client.post(url, data)
+    # Its evidence is preliminary: a score of 2.
+    response = save_one_rating(admin_client, version, rating, score="5")
     assert response.status_code == 200
     assert "Preliminary evidence means a score of 2, not 5" in response.content.decode()
     assert version.ratings.get(pk=rating.pk).score == 2
