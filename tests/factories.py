@@ -1,4 +1,9 @@
-"""Factories for tests: each builds the smallest valid object, published where it matters."""
+"""Factories for tests: each builds the smallest valid object, published where it matters.
+
+Valid as the product leaves it: a version, rating note, sub-page, glossary definition or
+biography is stored with its HTML rendered, as saving it in the admin renders it
+(``manage.py check_fragments`` passes), and a published version has a publication time.
+"""
 
 import datetime
 
@@ -17,7 +22,7 @@ from therapies.models import (
     SubPage,
     Therapy,
 )
-from therapies.rendering import render_version
+from therapies.rendering import render_glossary_term, render_person, render_version
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -72,9 +77,21 @@ class VersionFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.cancer_types.set(extracted)
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            render_version(instance)
+
 
 class PublishedVersionFactory(VersionFactory):
     state = ReviewVersion.State.PUBLISHED
+    # Publishing sets it, and (but for a correction) makes its day the "last update".
+    published_at = factory.LazyAttribute(
+        lambda version: datetime.datetime.combine(
+            version.last_updated, datetime.time(12), tzinfo=datetime.UTC
+        )
+    )
 
 
 class ReferenceFactory(factory.django.DjangoModelFactory):
@@ -99,6 +116,12 @@ class GlossaryTermFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"term-{n}")
     short_definition = "A short plain definition."
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            render_glossary_term(instance)
+
 
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -110,6 +133,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
     role_title = "Researcher"
     short_bio = "Writes reviews."
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            render_person(instance)
+
 
 class CreditFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -120,20 +149,37 @@ class CreditFactory(factory.django.DjangoModelFactory):
     role = Credit.Role.LEAD_RESEARCHER
 
 
-class RatingFactory(factory.django.DjangoModelFactory):
+class VersionTextFactory(factory.django.DjangoModelFactory):
+    """A rating or a sub-page: Markdown of its version's, which is rendered again with it (its
+    references are numbered across the page), as saving the version's admin page does."""
+
+    class Meta:
+        abstract = True
+
+    version = factory.SubFactory(PublishedVersionFactory)
+    _html_field = "body_html"
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            render_version(instance.version)
+            instance.refresh_from_db(fields=[cls._html_field])
+
+
+class RatingFactory(VersionTextFactory):
     class Meta:
         model = Rating
 
-    version = factory.SubFactory(PublishedVersionFactory)
     attribute = factory.LazyFunction(lambda: Attribute.objects.get(code="safety"))
     score = 3
+    _html_field = "note_html"
 
 
-class SubPageFactory(factory.django.DjangoModelFactory):
+class SubPageFactory(VersionTextFactory):
     class Meta:
         model = SubPage
 
-    version = factory.SubFactory(PublishedVersionFactory)
     kind = SubPage.Kind.SAFETY
     body = "Some safety notes."
 
@@ -144,7 +190,6 @@ def evidence_level(code: str) -> EvidenceLevel:
 
 def build_review(reference_count=2, reviewer_count=2, name="Low-dose naltrexone"):
     """A published review with ratings, references, glossary terms, credits and sub-pages."""
-    version = PublishedVersionFactory(name=name)
     references = [
         ReferenceFactory(doi=f"10.1000/{n}", pmid=str(1000 + n)) for n in range(reference_count)
     ]
@@ -153,8 +198,10 @@ def build_review(reference_count=2, reviewer_count=2, name="Low-dose naltrexone"
         defaults={"term": "case study", "short_definition": "A report on one person."},
     )
     citations = " ".join(f"Claim [@{r.key}]." for r in references)
-    version.body = f"Used off-label; studied in [[case study|case-study]] reports. {citations}"
-    version.save()
+    version = PublishedVersionFactory(
+        name=name,
+        body=f"Used off-label; studied in [[case study|case-study]] reports. {citations}",
+    )
     RatingFactory(
         version=version,
         attribute=Attribute.objects.get(code="treatment_outcomes"),
@@ -171,7 +218,6 @@ def build_review(reference_count=2, reviewer_count=2, name="Low-dose naltrexone"
     SubPageFactory(
         version=version, kind="how-it-can-help", body="# Improving outcomes\n\nFindings."
     )
-    render_version(version)
     return version
 
 

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from people.models import Credit
 from ratings.models import Attribute
@@ -18,7 +17,6 @@ from tests.factories import (
     SubPageFactory,
     UserFactory,
 )
-from therapies.rendering import render_version
 from therapies.workflow import start_draft
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +24,11 @@ pytestmark = pytest.mark.django_db
 
 def add_reviews(count, person):
     for _ in range(count):
-        version = PublishedVersionFactory(published_at=timezone.now())
+        version = PublishedVersionFactory()
         CreditFactory(version=version, person=person, role=Credit.Role.LEAD_RESEARCHER)
         SubPageFactory(version=version)
         GlossaryTermFactory()
         PersonFactory()
-        render_version(version)
 
 
 def query_counts(client, person) -> dict[str, int]:
@@ -71,13 +68,12 @@ def test_list_pages_and_feeds_run_as_many_queries_for_2_as_for_25_reviews(client
 
 
 def review_with_citations(count):
-    version = PublishedVersionFactory()
     references = [ReferenceFactory() for _ in range(count)]
-    version.body = " ".join(f"Claim [@{reference.key}]." for reference in references)
-    version.save()
+    version = PublishedVersionFactory(
+        body=" ".join(f"Claim [@{reference.key}]." for reference in references)
+    )
     for attribute in Attribute.objects.all():
         RatingFactory(version=version, attribute=attribute, note=f"See [@{references[0].key}].")
-    render_version(version)
     return start_draft(version.therapy, UserFactory(username=f"writer{count}", is_staff=True))
 
 

@@ -10,7 +10,6 @@ from tests.factories import (
     VersionFactory,
     evidence_level,
 )
-from therapies.rendering import render_version
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +41,6 @@ def test_one_therapy_shows_its_ratings_and_suggests_adding_more(client):
         evidence_level=evidence_level("preliminary"),
         note="- Longer survival in small studies.",
     )
-    render_version(version)
     PublishedVersionFactory(name="Melatonin")
     html = compare(client, "ldn").content.decode()
     assert "Add another therapy" in html

@@ -20,7 +20,6 @@ from tests.factories import (
 )
 from tests.test_urls import public_urls
 from therapies.models import ReviewVersion
-from therapies.rendering import render_version
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +148,6 @@ def test_review_page_describes_itself_as_a_medical_web_page(client):
         version=version, role=Credit.Role.LEAD_RESEARCHER, person__name="Lee Lead"
     ).person
     CreditFactory(version=version, role=Credit.Role.EXPERT_REVIEWER, person__name="Eve Expert")
-    render_version(version)  # as saving the credits in the admin does
     data = json_ld(client.get(version.therapy.get_absolute_url()).content.decode())
 
     assert data["@context"] == "https://schema.org"
@@ -171,7 +169,6 @@ def test_review_page_describes_itself_as_a_medical_web_page(client):
 def test_json_ld_survives_a_therapy_name_that_tries_to_end_the_script(client):
     name = '</script><script>alert("x")</script><!--'
     version = PublishedVersionFactory(name=name, alternate_names="A & B")
-    render_version(version)
     html = client.get(version.therapy.get_absolute_url()).content.decode()
 
     assert '<script>alert("x")' not in html
