@@ -1,5 +1,8 @@
 """Form data the Django admin posts, for tests that save through it."""
 
+from django.test import Client
+from django.urls import reverse
+
 
 def formset_management(prefix: str, total: int = 0, initial: int = 0) -> dict[str, str]:
     """The management form of an inline formset with ``total`` forms, ``initial`` of them
@@ -22,3 +25,27 @@ def version_fields(version) -> dict:
         "review_interval_months": str(version.review_interval_months),
         **({"is_sample": "on"} if version.is_sample else {}),
     }
+
+
+def save_version(version, by, **changes) -> None:
+    """Save ``version``'s change form in the admin as ``by`` does, with ``changes`` (form field
+    names and posted values: ``is_sample="on"`` ticks the box); its ratings, sub-pages and
+    credits are left as they are."""
+    client = Client()
+    client.force_login(by)
+    url = reverse("admin:therapies_reviewversion_change", args=[version.pk])
+    data = {
+        **version_fields(version),
+        "summary": version.summary,
+        "body": version.body,
+        "seen_revision": version.revision,
+        **formset_management("ratings"),
+        **formset_management("subpages"),
+        **formset_management("credits"),
+        **formset_management("page_references"),
+        **formset_management("audit"),
+        **changes,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    version.refresh_from_db()

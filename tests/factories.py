@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 
 from people.models import Credit, Person
 from ratings.models import Attribute, EvidenceLevel, Rating
+from tests.admin_forms import save_version
 from therapies.models import (
     CancerType,
     Category,
@@ -230,17 +231,15 @@ def role_user(role: str, **fields):
 
 
 def publish_new_version(live: ReviewVersion, **changes) -> ReviewVersion:
-    """Take ``changes`` (version fields) through the workflow as researcher and consultant
-    would, and publish them; returns the new published version."""
+    """Take ``changes`` (fields of the version's change form, as the admin posts them) through
+    the workflow as researcher and consultant would: a draft saved in the admin, submitted,
+    approved and published; returns the new published version."""
     from therapies.workflow import approve_version, publish_version, start_draft, submit_version
 
     researcher = role_user("Researcher")
     consultant = role_user("Clinical consultant")
     draft = start_draft(live.therapy, researcher)
-    for name, value in changes.items():
-        setattr(draft, name, value)
-    draft.save()
-    render_version(draft)
+    save_version(draft, by=researcher, **changes)
     submit_version(version=draft, by=researcher, change_kind="update", change_summary="Updated.")
     approve_version(version=draft, by=consultant)
     return publish_version(version=draft, by=consultant)

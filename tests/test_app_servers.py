@@ -21,9 +21,9 @@ from django.test import Client
 from django.urls import reverse
 
 from cancerchoices import localdb
+from tests.admin_forms import save_version
 from tests.factories import UserFactory, build_review
 from tests.servers import PROJECT, database_url, fetch, gunicorn, redis_server
-from therapies.rendering import render_version
 from therapies.workflow import approve_version, start_draft, submit_version
 
 pytestmark = pytest.mark.servers
@@ -125,9 +125,7 @@ def test_two_app_servers_share_the_cache_and_see_each_others_changes(tmp_path):
     publisher = UserFactory(username="publisher", is_staff=True)
     publisher.groups.add(Group.objects.get(name="Clinical consultant"))
     draft = start_draft(live.therapy, author)
-    draft.summary = "Published through one server, read through the other."
-    draft.save()
-    render_version(draft)
+    save_version(draft, by=author, summary="Published through one server, read through the other.")
     draft = submit_version(version=draft, by=author, change_kind="update", change_summary="New.")
     draft = approve_version(version=draft, by=publisher)
 

@@ -37,7 +37,6 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -111,10 +110,12 @@ def signed_in(role: str) -> Client:
 def second_review(first: ReviewVersion) -> ReviewVersion:
     """Another published review, in a category of its own, citing the same sources, marking the
     same term and crediting one of the people of ``first``."""
-    version = PublishedVersionFactory(name="Mistletoe extract", category=CategoryFactory())
     keys = list(Reference.objects.order_by("key").values_list("key", flat=True))
-    version.body = f"Given by injection; see [[case study|case-study]] reports [@{keys[0]}]."
-    version.save()
+    version = PublishedVersionFactory(
+        name="Mistletoe extract",
+        category=CategoryFactory(),
+        body=f"Given by injection; see [[case study|case-study]] reports [@{keys[0]}].",
+    )
     RatingFactory(
         version=version,
         attribute=Attribute.objects.get(code="side_effects"),
@@ -125,7 +126,6 @@ def second_review(first: ReviewVersion) -> ReviewVersion:
     SubPageFactory(version=version, kind="safety", body=f"Skin reactions [@{keys[-1]}].")
     CreditFactory(version=version, person=first.credits.first().person, role="clinical_reviewer")
     CreditFactory(version=version, person=PersonFactory(), role="lead_researcher")
-    render_version(version)
     return version
 
 
@@ -139,19 +139,17 @@ def build_site() -> Site:
     )
     first = build_review()
     second = second_review(first)
-    # Published through the workflow, they would have been published at some time.
-    ReviewVersion.objects.filter(pk__in=[first.pk, second.pk]).update(published_at=timezone.now())
-    # The consultant is a credited person: "Clinically reviewed by" names them.
-    person = first.credits.first().person
-    person.user = site.consultant.user
     key = cited_reference(first.therapy).key
-    term = GlossaryTermFactory(
+    GlossaryTermFactory(
         term="n-of-1 trial", slug="n-of-1-trial", definition=f"A planned [[case study]] [@{key}]."
     )
-    person.bio = f"Reviews [[case study|case-study]] reports and trials [@{key}]."
-    person.save()
-    render_person(person)
-    render_glossary_term(term)
+    # The consultant is a credited person: "Clinically reviewed by" names them.
+    save_person(
+        site,
+        first.credits.first().person,
+        user=site.consultant.user.pk,
+        bio=f"Reviews [[case study|case-study]] reports and trials [@{key}].",
+    )
     site.therapies = [first.therapy, second.therapy]
     site.slugs = {therapy.pk: [therapy.slug] for therapy in site.therapies}
     return site
@@ -373,14 +371,19 @@ def rename_category(site, therapy, _):
     post_form(site.editor, admin_url("therapies_category_change", category.pk), data)
 
 
-def rename_person(site, therapy, _):
-    person = latest_version(therapy).credits.order_by("pk").first().person
+def save_person(site: Site, person: Person, **changes) -> None:
     data = {
-        "name": site.unique("Pat Person"), "slug": person.slug, "credentials": person.credentials,
+        "name": person.name, "slug": person.slug, "credentials": person.credentials,
         "role_title": person.role_title, "short_bio": person.short_bio, "bio": person.bio,
         "user": person.user_id or "", **({"is_sample": "on"} if person.is_sample else {}),
+        **changes,
     }  # fmt: skip
     post_form(site.editor, admin_url("people_person_change", person.pk), data)
+
+
+def rename_person(site, therapy, _):
+    person = latest_version(therapy).credits.order_by("pk").first().person
+    save_person(site, person, name=site.unique("Pat Person"))
 
 
 def cited_reference(therapy: Therapy) -> Reference:

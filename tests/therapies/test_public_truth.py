@@ -20,7 +20,6 @@ from tests.factories import (
     role_user,
 )
 from therapies.models import GlossaryTerm, Reference, ReviewVersion, SharedChange
-from therapies.rendering import render_version
 from therapies.workflow import (
     WorkflowError,
     approve_version,
@@ -107,7 +106,7 @@ def test_the_sample_flag_is_approved_with_the_version_and_shows_on_every_page(cl
     version = build_review()
     safety = reverse("therapies:subpage", args=[version.therapy.slug, "safety"])
     assert "Sample content." not in page(version.therapy.get_absolute_url())
-    publish_new_version(version, is_sample=True)
+    publish_new_version(version, is_sample="on")
     assert "Sample content." in page(version.therapy.get_absolute_url())
     assert "Sample content." in page(safety)
 
@@ -300,9 +299,7 @@ def test_approving_a_shared_change_renders_nothing_in_the_request(monkeypatch, j
     versions = [build_review(name=f"Therapy {n}") for n in range(3)]
     reference = cited_reference(versions[0])
     for version in versions[1:]:
-        version.body += f" [@{reference.key}]"
-        version.save()
-        render_version(version)
+        publish_new_version(version, body=f"{version.body} [@{reference.key}]")
     signed_in(role_user("Researcher")).post(
         change_url(reference), reference_form(reference, title="Better title")
     )
