@@ -21,7 +21,7 @@ from .pages import main_page_context, subpage_context
 from .roles import is_clinical_consultant
 from .shared_changes import approve_change, reject_change, withdraw_change
 from .version_diff import diff_versions
-from .workflow import STEPS, WorkflowError, refusal, start_draft
+from .workflow import STEPS, WorkflowError, draft_source, refusal, start_draft
 
 
 def staff_or_404(view):
@@ -158,10 +158,12 @@ def start_draft_view(request, therapy_pk):
         messages.success(request, "New draft started. The public page stays as it is until "
                          "this draft is approved and published.")  # fmt: skip
         return redirect(_change_url(draft))
+    source = draft_source(therapy)
     context = {
         **site.each_context(request),
-        "title": f"Start a new draft of {therapy}",
+        "title": f"Start a new draft of {source.name if source else therapy}",
         "therapy": therapy,
+        "source": source,
         "opts": ReviewVersion._meta,
     }
     return TemplateResponse(request, "admin/therapies/reviewversion/start_draft.html", context)

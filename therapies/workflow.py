@@ -321,6 +321,17 @@ def _supersede_live_version(version: ReviewVersion) -> None:
     version.publish_at = None
 
 
+def draft_source(therapy) -> ReviewVersion | None:
+    """The version a new draft of ``therapy`` copies: the live one; with none live (a withdrawn
+    review), the newest that was not discarded."""
+    versions = ReviewVersion.objects.filter(therapy=therapy).order_by("-number")
+    return (
+        versions.filter(state=State.PUBLISHED).first()
+        or versions.exclude(state=State.DISCARDED).first()
+        or versions.first()  # nothing was ever public: the discarded first draft
+    )
+
+
 @transaction.atomic
 def start_draft(therapy, user) -> ReviewVersion:
     """A new draft copied from the live version, children included; with none live (a
@@ -328,12 +339,7 @@ def start_draft(therapy, user) -> ReviewVersion:
     existing = ReviewVersion.objects.open().filter(therapy=therapy).first()
     if existing:
         raise WorkflowError(f"There is already an open version of this review: {existing}.")
-    versions = ReviewVersion.objects.filter(therapy=therapy).order_by("-number")
-    source = (
-        versions.filter(state=State.PUBLISHED).first()
-        or versions.exclude(state=State.DISCARDED).first()
-        or versions.first()  # nothing was ever public: the discarded first draft
-    )
+    source = draft_source(therapy)
     if source is None:
         raise WorkflowError("This therapy has no review yet: write its first version instead.")
     draft = _copy(source, user)
