@@ -12,6 +12,7 @@ from ratings.models import Rating
 
 from . import admin_views
 from .addresses import change_slug
+from .comments import CommentForm, threads
 from .forms import (
     GlossaryTermForm,
     PersonForm,
@@ -28,6 +29,7 @@ from .models import (
     GlossaryTerm,
     PageReference,
     Reference,
+    ReviewComment,
     ReviewVersion,
     SharedChange,
     SubPage,
@@ -35,6 +37,7 @@ from .models import (
 )
 from .rendering import render_person, render_version, versions_citing, versions_marking
 from .shared_changes import is_in_live_use, propose_change, save_directly
+from .version_diff import last_sent_back, version_history
 from .workflow import WorkflowError, available_steps
 
 # What a new review's first version asks for; the rest is added once it is saved.
@@ -325,6 +328,7 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
             ("<int:pk>/preview/", admin_views.preview_view, "preview"),
             ("<int:pk>/preview/<slug:kind>/", admin_views.preview_view, "preview_subpage"),
             ("<int:pk>/compare/", admin_views.compare_view, "compare"),
+            ("<int:pk>/comment/", admin_views.comment_view, "comment"),
             ("start-draft/<int:therapy_pk>/", admin_views.start_draft_view, "start_draft"),
         ]
         urls = [
@@ -337,15 +341,10 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
         return urls
 
     def history_view(self, request, object_id, extra_context=None):
-        """The version's own field history, plus that of its ratings, sub-pages and credits."""
-        content = []
-        for model in (Rating, SubPage, Credit):
-            records = model.history.filter(version_id=object_id).select_related("history_user")
-            for record in records.order_by("-history_date")[:200]:
-                previous = record.prev_record
-                delta = record.diff_against(previous).changes if previous else []
-                content.append((record, model._meta.verbose_name, delta))
-        content.sort(key=lambda row: row[0].history_date, reverse=True)
+        """Every recorded save of the version and of its ratings, sub-pages and credits, with
+        whole values and the words changed marked (``version_diff.version_history``)."""
+        version = self.get_object(request, object_id)
+        content = version_history(version) if version is not None else []
         extra = {**(extra_context or {}), "content_history": content}
         return super().history_view(request, object_id, extra_context=extra)
 
@@ -359,7 +358,36 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
         if obj is not None:
             context["steps"] = available_steps(obj, request.user)
             context["stale_changes"] = getattr(context.get("adminform").form, "stale_changes", [])
+            if obj.state in ReviewVersion.OPEN_STATES:
+                context["latest_request"] = last_sent_back(obj)
+            context["comment_threads"] = threads(obj)
+            context["comment_form"] = CommentForm(version=obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(admin.ModelAdmin):
+    """Every comment on every version, to search; comments are written and answered on the
+    version's page, and kept as written."""
+
+    list_display = ["version", "part", "author", "created_at", "text"]
+    list_filter = ["created_at"]
+    list_select_related = ["version", "author"]
+    search_fields = ["text", "version__name", "part"]
+    fields = ["version", "part", "reply_to", "author", "created_at", "text"]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("therapies.view_reviewversion")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class SharedRecordAdmin(SimpleHistoryAdmin):

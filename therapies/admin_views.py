@@ -15,12 +15,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from . import workflow
+from .comments import CommentForm, add_comment
 from .forms import StepForm
 from .models import ReviewVersion, SharedChange, Therapy
 from .pages import main_page_context, subpage_context
 from .roles import is_clinical_consultant
 from .shared_changes import approve_change, reject_change, withdraw_change
-from .version_diff import diff_versions
+from .version_diff import changes_since_sent_back, diff_versions
 from .workflow import STEPS, WorkflowError, draft_source, refusal, start_draft
 
 
@@ -77,7 +78,10 @@ def step_view(request, pk, step):
     if reason:
         messages.error(request, reason)
         return redirect(_change_url(version))
-    form = StepForm(request.POST or None, step=step, initial={"revision": version.revision})
+    # A resubmission starts from what the researcher said last time.
+    initial = {"revision": version.revision, "change_kind": version.change_kind,
+               "change_summary": version.change_summary}  # fmt: skip
+    form = StepForm(request.POST or None, step=step, initial=initial)
     if request.method == "POST" and form.is_valid():
         arguments = dict(form.cleaned_data)
         try:
@@ -97,6 +101,8 @@ def step_view(request, pk, step):
             )  # fmt: skip
         return redirect(_change_url(version))
     live = _live_version(version)
+    compared = step in {"approve", "request_changes", "publish"}
+    sent_back, since_sent_back = changes_since_sent_back(version) if compared else (None, [])
     context = {
         **site.each_context(request),
         "title": f"{STEPS[step].label}: {version.therapy}",
@@ -104,7 +110,9 @@ def step_view(request, pk, step):
         "step": STEPS[step],
         "form": form,
         "live": live,
-        "changes": diff_versions(live, version) if step in {"approve", "publish"} else None,
+        "changes": diff_versions(live, version) if compared else None,
+        "sent_back": sent_back,
+        "since_sent_back": since_sent_back,
         "opts": ReviewVersion._meta,
     }
     return TemplateResponse(request, "admin/therapies/reviewversion/step.html", context)
@@ -129,6 +137,7 @@ def compare_view(request, pk):
         against = get_object_or_404(others, pk=against_pk)
     else:
         against = _live_version(version)
+    sent_back, since_sent_back = changes_since_sent_back(version)
     context = {
         **site.each_context(request),
         "title": f"Compare: {version}",
@@ -136,9 +145,32 @@ def compare_view(request, pk):
         "against": against,
         "others": others.order_by("-number"),
         "changes": diff_versions(against, version),
+        "sent_back": sent_back,
+        "since_sent_back": since_sent_back,
         "opts": ReviewVersion._meta,
     }
     return TemplateResponse(request, "admin/therapies/reviewversion/compare.html", context)
+
+
+def comment_view(request, pk):
+    """POST: add a comment to a version's conversation, or answer one. Anyone who may view
+    the version may; a refused comment comes back with its text and what to fix."""
+    version = _viewable_version(request, pk)
+    if request.method != "POST":
+        return redirect(_change_url(version) + "#conversation")
+    form = CommentForm(request.POST, version=version)
+    if form.is_valid():
+        add_comment(version=version, by=request.user, **form.cleaned_data)
+        messages.success(request, "Comment added.")
+        return redirect(_change_url(version) + "#conversation")
+    context = {
+        **site.each_context(request),
+        "title": f"Comment on {version}",
+        "version": version,
+        "form": form,
+        "opts": ReviewVersion._meta,
+    }
+    return TemplateResponse(request, "admin/therapies/reviewversion/comment.html", context)
 
 
 def start_draft_view(request, therapy_pk):

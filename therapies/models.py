@@ -768,3 +768,31 @@ class AuditEntry(models.Model):
     def __str__(self):
         who = self.actor or "scheduler"
         return f"{self.created_at:%Y-%m-%d %H:%M} {who}: {self.action}"
+
+
+class ReviewComment(models.Model):
+    """A remark on a version by someone who may view it: on the whole version, on one rating
+    or one sub-page, or an answer to another comment. Never shown to the public. Kept as
+    written (never edited or deleted), so it is its own record of who said what, and when."""
+
+    version = models.ForeignKey(ReviewVersion, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(max_length=5000)
+    rating = models.ForeignKey(
+        "ratings.Rating", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subpage = models.ForeignKey(
+        SubPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The part's name when the comment was written: it stays readable if the part is removed.
+    part = models.CharField(max_length=200, blank=True)
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.author} on {self.part or 'the version'}, {self.created_at:%Y-%m-%d %H:%M}"

@@ -17,6 +17,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from cancerchoices.cache import bump_public_content
 from cancerchoices.tasks import defer
@@ -375,7 +376,13 @@ def _copy(source: ReviewVersion, user) -> ReviewVersion:
         for obj in objects:
             obj.pk = None
             obj.version = draft
-        getattr(draft, related).model.objects.bulk_create(objects)
+        # Recorded in their history, so the draft's first edit of each shows what it changed.
+        bulk_create_with_history(
+            objects,
+            getattr(draft, related).model,
+            default_user=user,
+            default_change_reason=f"Copied from version {source.number}",
+        )
     render_version(draft)
     return draft
 

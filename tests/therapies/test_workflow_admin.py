@@ -228,8 +228,8 @@ def test_history_shows_who_changed_which_field_including_ratings(review):
     assert response.status_code == 302
     html = client.get(admin_url("history", draft.pk)).content.decode()
     assert "researcher" in html
-    assert "summary" in html
-    assert "Newer." in html
+    assert "Summary" in html
+    assert "<ins>Newer</ins>." in html
     assert "Rating" in html
 
 
