@@ -84,13 +84,14 @@ def draft_action(
     return None
 
 
-def _step_actions(version, user, *names, relabel=None) -> list[Action]:
+def _step_actions(version, user, *names, relabel=None, primary=True) -> list[Action]:
     """Buttons for the workflow steps ``user`` may take on ``version`` now (one rule:
-    ``workflow.refusal``), each leading to the step's own screen."""
+    ``workflow.refusal``), each leading to the step's own screen; the first is the row's main
+    action unless ``primary`` is False."""
     relabel = relabel or {}
     return [
         Action(relabel.get(name, STEPS[name].label), _version_url(version, "step", name),
-               primary=index == 0)
+               primary=primary and index == 0)
         for index, name in enumerate(names)
         if refusal(name, version, user) is None
     ]  # fmt: skip
@@ -140,7 +141,7 @@ def review_dashboard(user):
         return f"withdrawn by {_person(entry.actor)} on {_day(entry.created_at)}", entry.comment
 
     def draft(version, entry):
-        return f"version {version.number}, last saved {_day(version.modified_at)}", ""
+        return f"last saved {_day(version.modified_at)}", ""
 
     def next_version(version, open_version, primary=True):
         action = draft_action(version.therapy_id, open_version, user, primary)
@@ -156,13 +157,14 @@ def review_dashboard(user):
             "Changes requested on my work", "No changes are requested of you.",
             mine.filter(state=State.CHANGES_REQUESTED), requested,
             lambda v, o: [Action("Revise", _version_url(v), primary=True),
-                          *_step_actions(v, user, "submit", relabel={"submit": "Resubmit"})],
+                          *_step_actions(v, user, "submit", relabel={"submit": "Resubmit"},
+                                         primary=False)],
         ) if writer else None,
         Section(
             "My drafts", "You have no open drafts.", mine.filter(state=State.DRAFT), draft,
             lambda v, o: [Action("Edit", _version_url(v), primary=True),
                           Action("Preview", _version_url(v, "preview")),
-                          *_step_actions(v, user, "submit")],
+                          *_step_actions(v, user, "submit", primary=False)],
         ) if writer else None,
         Section(
             "Approved, ready to publish", "Nothing approved is waiting to be published.",
