@@ -1,4 +1,7 @@
+from dataclasses import dataclass, field
+
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
@@ -38,7 +41,7 @@ from .models import (
 from .rendering import render_person, render_version, versions_citing, versions_marking
 from .shared_changes import is_in_live_use, propose_change, save_directly
 from .version_diff import last_sent_back, version_history
-from .workflow import WorkflowError, available_steps
+from .workflow import STEPS, WorkflowError, available_steps
 
 # What a new review's first version asks for; the rest is added once it is saved.
 NEW_VERSION_FIELDS = [
@@ -153,7 +156,9 @@ class VersionContentInline:
     extra = 0
 
     def _editable(self, request, obj):
-        return obj is None or obj.is_editable
+        # A POST to a version that moved on is let through to be refused by its form, which
+        # shows the person's own text again (ReviewVersionAdmin.has_change_permission).
+        return obj is None or obj.is_editable or request.method == "POST"
 
     def has_add_permission(self, request, obj=None):
         return self._editable(request, obj) and super().has_add_permission(request, obj)
@@ -178,6 +183,10 @@ class SubPageInline(VersionContentInline, admin.StackedInline):
     max_num = len(SubPage.Kind.choices)
     fields = [("kind", "title"), "body"]
     formfield_overrides = MarkdownxModelAdmin.formfield_overrides
+
+    def part_label(self, subpage) -> str:
+        """Its name in the form's jump list (``form_parts``)."""
+        return subpage.get_kind_display()
 
 
 class CreditInline(VersionContentInline, admin.TabularInline):
@@ -257,7 +266,8 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
     ]  # fmt: skip
     filter_horizontal = ["cancer_types"]
     fieldsets = [
-        (None, {"fields": ["therapy", "state_badge", "public_page", "name", "alternate_names",
+        ("The review", {"fields": ["therapy", "state_badge", "public_page", "name",
+                                   "alternate_names",
                            "category", "cancer_types", "is_sample", "summary", "body",
                            "seen_revision"]}),
         ("Change", {"fields": ["change_kind", "change_summary", "approval"]}),
@@ -305,8 +315,11 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
         return self.inlines if obj else [RatingInline, SubPageInline, CreditInline]
 
     def has_change_permission(self, request, obj=None):
-        # Only drafts are edited; everything else changes through workflow steps.
-        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+        # Only drafts are edited; everything else changes through workflow steps. A save posted
+        # after the version moved on (someone submitted or approved it meanwhile) gets through
+        # to the form, which refuses it and shows the person's own text again: never a bare 403.
+        editable = obj is None or obj.is_editable or request.method == "POST"
+        return super().has_change_permission(request, obj) and editable
 
     def has_delete_permission(self, request, obj=None):
         return False  # drafts are discarded, published versions kept
@@ -321,6 +334,15 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         render_version(form.instance)
+
+    def response_change(self, request, obj):
+        """'Save and submit for review' (any step button of the save bar): the edits are saved,
+        then the step's own screen opens."""
+        step = request.POST.get("_step")
+        if step in STEPS:
+            messages.success(request, "Your changes were saved.")
+            return redirect("admin:therapies_reviewversion_step", obj.pk, step)
+        return super().response_change(request, obj)
 
     def get_urls(self):
         views = [
@@ -357,12 +379,61 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["steps"] = available_steps(obj, request.user)
-            context["stale_changes"] = getattr(context.get("adminform").form, "stale_changes", [])
+            form = context["adminform"].form
+            context["stale_changes"] = getattr(form, "stale_changes", [])
+            context["refused"] = refused = getattr(form, "refused", False)
+            editable = obj.is_editable and self.has_change_permission(request, obj)
+            context["editing"] = editable and not refused
+            context["show_save_and_add_another"] = False  # a review has one open version
+            if not context["editing"]:  # a refused save shown again is for copying from
+                context.update(show_save=False, show_save_and_continue=False)
+            context["parts"] = form_parts(context["adminform"], context["inline_admin_formsets"])
             if obj.state in ReviewVersion.OPEN_STATES:
                 context["latest_request"] = last_sent_back(obj)
             context["comment_threads"] = threads(obj)
             context["comment_form"] = CommentForm(version=obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@dataclass
+class FormPart:
+    """One part of a long change form, for its jump list: its anchor, and its own parts."""
+
+    label: str
+    anchor: str
+    has_errors: bool = False
+    parts: list["FormPart"] = field(default_factory=list)
+
+
+def form_parts(adminform, inline_admin_formsets) -> list[FormPart]:
+    """The fieldsets and inlines of a change form, with each row of a stacked inline, in the
+    order shown; the anchors are the ids Django's admin templates give them."""
+    form = adminform.form
+    parts = [
+        FormPart(
+            str(fieldset.name),
+            f"fieldset-0-{index}-heading",
+            any(name in form.errors for name in flatten(fieldset.fields)),
+        )
+        for index, fieldset in enumerate(adminform)
+        if fieldset.name
+    ]
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        part = FormPart(
+            str(inline.opts.verbose_name_plural).capitalize(),
+            f"{formset.prefix}-group",
+            formset.total_error_count() > 0,
+        )
+        if isinstance(inline.opts, admin.StackedInline):
+            label = getattr(inline.opts, "part_label", str)
+            part.parts = [
+                FormPart(label(row.original), f"{formset.prefix}-{index}", bool(row.form.errors))
+                for index, row in enumerate(inline)
+                if row.original is not None
+            ]
+        parts.append(part)
+    return parts
 
 
 @admin.register(ReviewComment)

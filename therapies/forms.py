@@ -1,5 +1,7 @@
 """Admin forms for editing review versions and taking workflow steps."""
 
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from .models import (
     Therapy,
     validate_citations,
 )
+from .version_diff import Change, content_as_of, diff_contents, version_content
 
 
 class ReviewVersionForm(forms.ModelForm):
@@ -32,7 +35,8 @@ class ReviewVersionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_revision"].initial = self.instance.revision
-        self.stale_changes = []
+        self.refused = False  # refused as stale, or because the version moved on
+        self.stale_changes: list[Change] = []
 
     def clean(self):
         cleaned = super().clean()
@@ -61,37 +65,61 @@ class ReviewVersionForm(forms.ModelForm):
         # back until this one has finished, and then that one sees the new revision.
         current = ReviewVersion.objects.select_for_update().get(pk=self.instance.pk)
         seen = cleaned.get("seen_revision")
-        if seen is None or seen != current.revision:
-            editor = current.history.first()
-            who = editor.history_user if editor and editor.history_user else "someone else"
-            self.stale_changes = self._changes_since(seen)
-            raise forms.ValidationError(
-                f"{who} saved this version after you opened it, so your changes were not saved "
-                "(nothing was overwritten). What they changed is shown below. Your text is "
-                "still in the form: copy what you need, reload the page, and apply it again."
-            )
-        if not current.is_editable:
-            raise forms.ValidationError(
-                f"This version is {current.get_state_display().lower()} and can no longer be "
-                "edited. Your changes were not saved."
-            )
-        return cleaned
+        if seen is not None and seen == current.revision and current.is_editable:
+            return cleaned
+        self.refused = True
+        self.stale_changes = self._changes_since(seen, current)
+        raise forms.ValidationError(self._why_refused(current))
 
-    def _changes_since(self, seen):
-        """What the newer save changed, field by field, from the history records."""
-        records = self.instance.history.order_by("history_date")
-        old = records.filter(revision=seen).last() if seen is not None else None
-        new = records.last()
-        if not old or not new:
+    @staticmethod
+    def _why_refused(current: ReviewVersion) -> str:
+        kept = (
+            "Your changes were not saved (nothing was overwritten); your text is still in the "
+            "form below, to copy what you need."
+        )
+        if current.is_editable:
+            editor = current.history.first()
+            who = editor.history_user if editor and editor.history_user else "Someone else"
+            return (
+                f"{who} saved this version after you opened it. {kept} What they changed is "
+                "shown below."
+            )
+        step = current.audit.select_related("actor").first()
+        state = current.get_state_display().lower()
+        if step is None:
+            return f"This version is {state} and can no longer be edited. {kept}"
+        done = MOVED_ON.get(step.action, f"moved to '{step.get_to_state_display().lower()}'")
+        when = timezone.localtime(step.created_at)
+        return (
+            f"This version moved on after you opened it: {done} by "
+            f"{step.actor or 'the background worker'} on {when:%B %-d, %Y at %H:%M} "
+            f"({timezone.get_current_timezone_name()}). It is {state} now, so it can no longer "
+            f"be edited here. {kept}"
+        )
+
+    def _changes_since(self, seen: int | None, current: ReviewVersion) -> list[Change]:
+        """What changed in the whole version (its own fields, ratings, sub-pages, credits and
+        references) between the revision this form was opened at and now, from the history
+        records: the revision seen lasted until the first record of a later one."""
+        if seen is None:
             return []
-        changes = []
-        for field in ReviewVersionForm.Meta.fields:
-            if field in {"therapy", "cancer_types"}:
-                continue
-            if getattr(old, field) != getattr(new, field):
-                label = ReviewVersion._meta.get_field(field).verbose_name
-                changes.append((label, getattr(old, field), getattr(new, field)))
-        return changes
+        later = current.history.filter(revision__gt=seen).order_by("history_date").first()
+        if later is None:
+            return []
+        opened = content_as_of(current, later.history_date - timedelta(microseconds=1))
+        return diff_contents(opened, version_content(current))
+
+
+# What a step did, said of the version, for the person whose form it made stale.
+MOVED_ON = {
+    "submit": "submitted for review",
+    "approve": "approved",
+    "schedule": "scheduled to publish",
+    "publish": "published",
+    "withdraw": "withdrawn",
+    "discard": "discarded",
+    "approval_voided": "sent back to review (its approval voided)",
+}
 
 
 class RatingForm(forms.ModelForm):
