@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from cancerchoices import health, media
+from therapies.admin_views import staff_settings_view
 from therapies.markdownx_views import ImageUploadView, MarkdownPreviewView
 from therapies.sitemaps import sitemaps
 from therapies.views import AboutView, HomeView, RobotsView
@@ -27,6 +28,8 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("admin/markdownx/upload/", ImageUploadView.as_view(), name="markdownx_upload"),
+    # Each staff member's own settings ("Your settings" in the admin's user tools).
+    path("admin/your-settings/", admin.site.admin_view(staff_settings_view), name="staff_settings"),
     path("admin/", admin.site.urls),
 ]
 

@@ -151,7 +151,8 @@ def test_an_email_names_the_state_its_step_led_to_not_a_later_one(jobs):
     notify_transition.defer(version_id=version.pk, action="submit", state="in_review")
     jobs()
     assert mail.outbox[0].to == ["carl@example.org"]
-    assert f"{version.name}, version {version.number}: In review." in mail.outbox[0].body
+    assert f"{version.name}, version {version.number}: submitted" in mail.outbox[0].body
+    assert "It is now in review." in mail.outbox[0].body
 
 
 @pytest.mark.django_db

@@ -262,7 +262,7 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
     formfield_overrides = MarkdownxModelAdmin.formfield_overrides
     readonly_fields = [
         "state_badge", "public_page", "last_updated", "literature_reviewed", "next_review_due",
-        "change_kind", "change_summary", "approval",
+        "change_kind", "change_summary", "literature_search", "approval",
     ]  # fmt: skip
     filter_horizontal = ["cancer_types"]
     fieldsets = [
@@ -270,7 +270,8 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
                                    "alternate_names",
                            "category", "cancer_types", "is_sample", "summary", "body",
                            "seen_revision"]}),
-        ("Change", {"fields": ["change_kind", "change_summary", "approval"]}),
+        ("Change", {"fields": ["change_kind", "change_summary", "literature_search",
+                               "approval"]}),
         ("Dates (set by publishing)", {"fields": ["last_updated", "literature_reviewed",
                                                   "review_interval_months", "next_review_due"]}),
     ]  # fmt: skip
@@ -296,6 +297,11 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
         if not version.approved_by:
             return "Not approved"
         return f"Approved by {version.approved_by} on {version.approved_at:%B %-d, %Y}"
+
+    @admin.display(description="Literature search run")
+    def literature_search(self, version):
+        searched = version.literature_searched
+        return f"{searched:%B %Y}" if searched else "-"
 
     @admin.display(description="Next full review due")
     def next_review_due(self, version):

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from . import workflow
 from .comments import CommentForm, add_comment
-from .forms import StepForm
-from .models import ReviewVersion, SharedChange, Therapy
+from .forms import StaffSettingsForm, StepForm
+from .models import ReviewVersion, SharedChange, StaffSettings, Therapy
 from .pages import main_page_context, subpage_context
 from .roles import is_clinical_consultant
 from .shared_changes import approve_change, reject_change, withdraw_change
@@ -64,8 +64,19 @@ STEP_FUNCTIONS = {
     "reopen": workflow.reopen_version,
     "schedule": workflow.schedule_version,
     "publish": workflow.publish_version,
+    "unschedule": workflow.unschedule_version,
     "withdraw": workflow.withdraw_version,
+    "set_expiry": workflow.set_expiry,
+    "cancel_expiry": workflow.cancel_expiry,
     "discard": workflow.discard_version,
+    "restore": workflow.restore_version,
+}
+
+# What a step's form starts from besides the revision: what was said or set last time.
+STEP_INITIAL = {
+    "submit": lambda version: {"literature_searched": version.literature_searched},
+    "schedule": lambda version: {"at": version.publish_at},
+    "set_expiry": lambda version: {"at": version.expires_at, "comment": version.expiry_reason},
 }
 
 
@@ -81,6 +92,7 @@ def step_view(request, pk, step):
     # A resubmission starts from what the researcher said last time.
     initial = {"revision": version.revision, "change_kind": version.change_kind,
                "change_summary": version.change_summary}  # fmt: skip
+    initial.update(STEP_INITIAL[step](version) if step in STEP_INITIAL else {})
     form = StepForm(request.POST or None, step=step, initial=initial)
     if request.method == "POST" and form.is_valid():
         arguments = dict(form.cleaned_data)
@@ -110,7 +122,11 @@ def step_view(request, pk, step):
         "step": STEPS[step],
         "form": form,
         "live": live,
-        "changes": diff_versions(live, version) if compared else None,
+        "changes": diff_versions(live, version) if compared or step == "restore" else None,
+        # What "last update" and "last full literature review" become once published.
+        "publication_dates": (
+            workflow.publication_dates(version) if step in {"approve", "publish"} else None
+        ),
         "sent_back": sent_back,
         "since_sent_back": since_sent_back,
         "opts": ReviewVersion._meta,
@@ -119,13 +135,20 @@ def step_view(request, pk, step):
 
 
 def preview_view(request, pk, kind=None):
-    """A draft rendered exactly as the public page would be, marked as a preview."""
+    """A draft rendered exactly as the public page would be, marked as a preview: once its
+    kind of change is known, with the dates that publishing it will set."""
     version = _viewable_version(request, pk)
+    publication_dates = None
+    if version.state in ReviewVersion.OPEN_STATES and version.change_kind:
+        publication_dates = workflow.publication_dates(version)
+        version.last_updated = publication_dates.last_updated
+        version.literature_reviewed = publication_dates.literature_reviewed
     if kind:
         context, template = subpage_context(version, kind), "therapies/subpage.html"
     else:
         context, template = main_page_context(version), "therapies/therapy_detail.html"
     context["preview_of"] = version
+    context["publication_dates"] = publication_dates
     return TemplateResponse(request, template, context)
 
 
@@ -243,3 +266,23 @@ def decide_shared_change_view(request, pk):
         change.refresh_from_db()
         messages.success(request, f"Done: the change is now {change.get_state_display().lower()}.")
     return redirect(url)
+
+
+def staff_settings_view(request):
+    """Each staff member's own settings ("Your settings" in the admin's user tools)."""
+    mine = StaffSettings.objects.filter(user=request.user).first()
+    form = StaffSettingsForm(
+        request.POST or None, instance=mine or StaffSettings(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request, f"Saved. Times in the admin are now in {form.instance.time_zone}."
+        )
+        return redirect(reverse("staff_settings"))
+    context = {
+        **site.each_context(request),
+        "title": "Your settings",
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/staff_settings.html", context)

@@ -1,8 +1,10 @@
 """Admin forms for editing review versions and taking workflow steps."""
 
+import zoneinfo
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from cancerchoices.markdown import marked_terms
@@ -14,10 +16,12 @@ from .models import (
     PageReference,
     Reference,
     ReviewVersion,
+    StaffSettings,
     Therapy,
     validate_citations,
 )
 from .version_diff import Change, content_as_of, diff_contents, version_content
+from .workflow import literature_search_problem
 
 
 class ReviewVersionForm(forms.ModelForm):
@@ -152,7 +156,8 @@ class PersonForm(forms.ModelForm):
 
 class StepForm(forms.Form):
     """The confirmation of one workflow step. Which fields show depends on the step; they are
-    named after the keyword arguments of the step's function in ``therapies.workflow``."""
+    named after the keyword arguments of the step's function in ``therapies.workflow``. Times
+    are entered in the current time zone (the person's own in the admin), which labels say."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
     change_kind = forms.ChoiceField(
@@ -162,6 +167,15 @@ class StepForm(forms.Form):
         help_text="A correction moves no date; an update moves 'last update'; a full "
         "literature review also sets the month of the last full literature review.",
     )
+    literature_searched = forms.DateField(
+        label="Month the literature search was run (full literature review only)",
+        required=False,
+        input_formats=["%Y-%m", "%m/%Y", "%B %Y", "%b %Y"],
+        widget=forms.DateInput(format="%Y-%m", attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        error_messages={"invalid": "Give the month as year and month, e.g. 2026-03."},
+        help_text="Published, it becomes the review's 'last full literature review' month, "
+        "from which the next review is due.",
+    )
     change_summary = forms.CharField(
         label="What changed and why",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -170,25 +184,27 @@ class StepForm(forms.Form):
     )
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     at = forms.DateTimeField(
-        label="Publish at (UTC)",
-        error_messages={"required": "Give the date and time to publish at."},
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"required": "Give the date and time."},
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
 
     FIELDS_BY_STEP = {
-        "submit": ["change_kind", "change_summary"],
+        "submit": ["change_kind", "literature_searched", "change_summary"],
         "request_changes": ["comment"],
         "reopen": ["comment"],
         "withdraw": ["comment"],
         "approve": ["comment"],
         "schedule": ["at"],
+        "set_expiry": ["at", "comment"],
     }
     COMMENT_LABELS = {
         "request_changes": "What needs changing (the researcher sees this)",
         "reopen": "Why the approval is being reopened",
         "withdraw": "Why the review is withdrawn from the public site",
         "approve": "Comment (optional)",
+        "set_expiry": "Why it will be withdrawn (readers see this once it is)",
     }
+    AT_LABELS = {"schedule": "Publish at", "set_expiry": "Withdraw at"}
 
     def __init__(self, *args, step: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,12 +215,28 @@ class StepForm(forms.Form):
         if "comment" in self.fields:
             self.fields["comment"].label = self.COMMENT_LABELS[step]
             self.fields["comment"].required = step != "approve"
+        if "at" in self.fields:
+            zone = timezone.get_current_timezone_name()
+            self.fields["at"].label = f"{self.AT_LABELS[step]} ({zone})"
+        if "literature_searched" in self.fields:
+            this_month = f"{timezone.localdate():%Y-%m}"
+            self.fields["literature_searched"].widget.attrs["max"] = this_month
 
     def clean_at(self):
         at = self.cleaned_data["at"]
         if at <= timezone.now():
             raise forms.ValidationError("That time has passed; choose a time to come.")
         return at
+
+    def clean(self):
+        cleaned = super().clean()
+        if "change_kind" in cleaned and "literature_searched" not in self.errors:
+            problem = literature_search_problem(
+                cleaned["change_kind"], cleaned.get("literature_searched")
+            )
+            if problem:
+                self.add_error("literature_searched", problem)
+        return cleaned
 
 
 class TherapyForm(forms.ModelForm):
@@ -271,3 +303,24 @@ class GlossaryTermForm(forms.ModelForm):
         own = {form.lower() for form in stored.all_forms} | {stored.slug}
         marks = [mark for text in texts for mark in marked_terms(text)]
         return {(slug or shown.strip()).lower() for shown, slug in marks} & own
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    zones = sorted(zoneinfo.available_timezones() - {"localtime"})
+    return [
+        (zone, f"{zone} (the site's)" if zone == settings.TIME_ZONE else zone) for zone in zones
+    ]
+
+
+class StaffSettingsForm(forms.ModelForm):
+    """A staff member's own settings: the time zone of the admin's dates and times."""
+
+    time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices)
+
+    class Meta:
+        model = StaffSettings
+        fields = ["time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].help_text = StaffSettings._meta.get_field("time_zone").help_text

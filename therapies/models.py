@@ -10,6 +10,7 @@ what each text cites (``PageReference``) and marks (``ReviewVersion.marked_terms
 
 import hashlib
 import json
+import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast, TruncMonth
@@ -143,6 +145,14 @@ PUBLIC_PAGE_FIELDS = [
     "approved_by__first_name", "approved_by__last_name", "approved_by__person__name",
     "approved_by__person__slug", "approved_by__person__credentials",
 ]  # fmt: skip
+
+
+def review_due_after(literature_reviewed: date | None, interval_months: int) -> date | None:
+    """The first of the month ``interval_months`` after that of ``literature_reviewed``."""
+    if not literature_reviewed:
+        return None
+    months = literature_reviewed.month - 1 + interval_months
+    return date(literature_reviewed.year + months // 12, months % 12 + 1, 1)
 
 
 class VersionState(models.TextChoices):
@@ -310,6 +320,18 @@ class ReviewVersion(models.Model):
         null=True, blank=True, editable=False, help_text="Scheduled publication time."
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    literature_searched = models.DateField(
+        "literature search run",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Month the literature search of a full literature review was run (entered "
+        "on submitting it); publishing makes it the last full literature review.",
+    )
+    # A time after which the worker withdraws the version (``withdraw_expired``), and the
+    # reason readers of the withdrawal notice are given.
+    expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expiry_reason = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -411,10 +433,7 @@ class ReviewVersion(models.Model):
     def next_review_due(self) -> date | None:
         """When the next full literature review is due: the first of the month of the last
         one, plus the review interval (``with_review_due`` gives the same in SQL)."""
-        if not self.literature_reviewed:
-            return None
-        months = self.literature_reviewed.month - 1 + self.review_interval_months
-        return date(self.literature_reviewed.year + months // 12, months % 12 + 1, 1)
+        return review_due_after(self.literature_reviewed, self.review_interval_months)
 
     @property
     def is_overdue(self) -> bool:
@@ -796,3 +815,32 @@ class ReviewComment(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.part or 'the version'}, {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(f"'{name}' is not a time zone this server knows.")
+
+
+class StaffSettings(models.Model):
+    """A staff member's own settings for the admin: the time zone its dates and times are
+    entered and shown in (``therapies.middleware.StaffTimeZoneMiddleware``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_settings"
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default=settings.TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text="Times in the admin are entered and shown in this zone (publication, "
+        "expiry, the audit trail). Public pages keep the site's.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "staff settings"
+        # Each person edits only their own, on their own page: no one is given the model.
+        default_permissions = ()
+
+    def __str__(self):
+        return f"Settings of {self.user}"

@@ -47,6 +47,7 @@ NEVER = {
     "therapies.delete_sharedchange",
 }
 CONSULTANT_ROLE = "Clinical consultant"
+EDITOR_ROLE = "Editor"
 EDITOR_APPS = ["therapies", "ratings", "people"]
 
 
@@ -75,3 +76,8 @@ def is_clinical_consultant(user) -> bool:
     """Only members of the consultant role give a clinical approval (superusers included:
     being an administrator is no clinical qualification)."""
     return user.is_active and user.groups.filter(name=CONSULTANT_ROLE).exists()
+
+
+def is_editor(user) -> bool:
+    """Members of the editor role, and superusers (who may do everything an editor may)."""
+    return user.is_active and (user.is_superuser or user.groups.filter(name=EDITOR_ROLE).exists())

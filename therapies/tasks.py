@@ -9,7 +9,7 @@ from procrastinate.contrib.django import app
 
 from cancerchoices.tasks import run_like_a_request
 
-from .workflow import publish_due
+from .workflow import publish_due, withdraw_expired
 
 
 @app.periodic(cron="* * * * *")
@@ -24,6 +24,18 @@ def publish_scheduled(timestamp: int) -> int:
     run, each minute is queued once (docs/worker.md); ``publish_due`` locks each version it
     publishes, so even overlapping runs publish each once. Returns how many it published."""
     return len(publish_due())
+
+
+@app.periodic(cron="* * * * *")
+@app.task(
+    queue="scheduled",
+    queueing_lock="withdraw_expired_versions",
+    task_middleware=[run_like_a_request],
+)
+def withdraw_expired_versions(timestamp: int) -> int:
+    """Every minute: withdraw the published versions whose expiry has come, with the reason
+    set with it; ``withdraw_expired`` locks each as ``publish_due`` does. Returns how many."""
+    return len(withdraw_expired())
 
 
 @app.periodic(cron="*/5 * * * *")

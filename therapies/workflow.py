@@ -12,7 +12,8 @@ import hashlib
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -22,10 +23,10 @@ from simple_history.utils import bulk_create_with_history
 from cancerchoices.cache import bump_public_content
 from cancerchoices.tasks import defer
 
-from .models import AuditEntry, Reference, ReviewVersion
+from .models import AuditEntry, Reference, ReviewVersion, review_due_after
 from .notifications import notify_transition
 from .rendering import fresh_fragments, render_version
-from .roles import is_clinical_consultant
+from .roles import is_clinical_consultant, is_editor
 
 State = ReviewVersion.State
 ChangeKind = ReviewVersion.ChangeKind
@@ -41,7 +42,7 @@ class Step:
     name: str  # in the admin's address of the step's screen, and in the audit trail
     label: str  # the button's plain verb
     sources: tuple[str, ...]
-    target: str
+    target: str | None  # None: the version stays in the state it is in
     permission: str  # codename in the therapies app
     needs_comment: bool = False
 
@@ -63,12 +64,24 @@ STEPS = {
              "publish_reviewversion"),
         Step("schedule", "Schedule publication", (State.APPROVED,), State.APPROVED,
              "publish_reviewversion"),
+        Step("unschedule", "Cancel the schedule", (State.APPROVED,), State.APPROVED,
+             "publish_reviewversion"),
         Step("withdraw", "Withdraw from the public site", (State.PUBLISHED,),
              State.WITHDRAWN, "publish_reviewversion", needs_comment=True),
+        Step("set_expiry", "Set an expiry", (State.APPROVED, State.PUBLISHED), None,
+             "publish_reviewversion", needs_comment=True),
+        Step("cancel_expiry", "Cancel the expiry", (State.APPROVED, State.PUBLISHED), None,
+             "publish_reviewversion"),
         Step("discard", "Discard draft", (State.DRAFT, State.CHANGES_REQUESTED),
              State.DISCARDED, "change_reviewversion"),
+        Step("restore", "Restore as a draft", (State.DISCARDED,), State.DRAFT,
+             "change_reviewversion"),
     ]
 }  # fmt: skip
+
+# The steps the background worker takes by itself (``by=None``): scheduled publication and
+# the withdrawal of an expired version.
+WORKER_STEPS = {"publish", "withdraw"}
 
 
 def content_fingerprint(version: ReviewVersion) -> str:
@@ -101,15 +114,19 @@ def content_fingerprint(version: ReviewVersion) -> str:
 
 def refusal(step: str, version: ReviewVersion, user: User | None) -> str | None:
     """Why ``user`` may not take ``step`` on ``version`` now, or None if they may. ``user`` is
-    None for the scheduled publisher, which may only publish."""
+    None for the background worker, which may only publish and withdraw (``WORKER_STEPS``)."""
     taken = STEPS[step]
     if version.state not in taken.sources:
         return (
             f"This version is {version.get_state_display().lower()}, so it cannot be "
             f"'{taken.label.lower()}'. Someone may have acted on it in the meantime."
         )
+    if step == "unschedule" and not version.publish_at:
+        return "This version is not scheduled to publish."
+    if step == "cancel_expiry" and not version.expires_at:
+        return "This version has no expiry."
     if user is None:
-        return None if step == "publish" else "Only people can do this."
+        return None if step in WORKER_STEPS else "Only people can do this."
     if not user.has_perm(f"therapies.{taken.permission}"):
         return f"Your role does not allow '{taken.label.lower()}'."
     worked_on_it = version.created_by_id == user.pk or version.editors.filter(pk=user.pk).exists()
@@ -119,6 +136,10 @@ def refusal(step: str, version: ReviewVersion, user: User | None) -> str | None:
         return "Only a clinical consultant can give the clinical approval."
     if step == "approve" and worked_on_it:
         return "You worked on this version, so someone else must approve it."
+    if step == "discard" and version.created_by_id != user.pk and not is_editor(user):
+        return "Only the draft's author or an editor can discard it."
+    if step == "restore" and not is_editor(user):
+        return "Only an editor can restore a discarded draft."
     return None
 
 
@@ -133,17 +154,37 @@ def submit_version(
     by: User,
     change_kind: str,
     change_summary: str,
+    literature_searched: date | None = None,
     expected_revision: int | None = None,
 ) -> ReviewVersion:
     """Send a draft to the clinical consultants, saying what kind of change it is and what
-    changed (shown to the public once published)."""
+    changed (shown to the public once published); a full literature review also says the
+    month its literature search was run."""
     with _step("submit", version, by, expected_revision) as version:
         if change_kind not in ChangeKind.values or not change_summary.strip():
             raise WorkflowError("Say what kind of change this is and summarise it.")
+        problem = literature_search_problem(change_kind, literature_searched)
+        if problem:
+            raise WorkflowError(problem)
         _refuse_missing_citations(version)
         version.change_kind, version.change_summary = change_kind, change_summary.strip()
+        version.literature_searched = (
+            literature_searched.replace(day=1) if change_kind == ChangeKind.FULL_REVIEW else None
+        )
         version.submitted_at = timezone.now()
         return _move(version, by, "submit")
+
+
+def literature_search_problem(change_kind: str, searched: date | None) -> str | None:
+    """What is wrong with the month of the literature search given for this kind of change,
+    or None: a full literature review needs one, and not a month to come."""
+    if change_kind != ChangeKind.FULL_REVIEW:
+        return None
+    if searched is None:
+        return "A full literature review needs the month the literature search was run."
+    if searched.replace(day=1) > timezone.localdate().replace(day=1):
+        return "The literature search cannot have been run in a month still to come."
+    return None
 
 
 def recall_version(
@@ -192,8 +233,61 @@ def schedule_version(
     with _step("schedule", version, by, expected_revision) as version:
         if at <= timezone.now():
             raise WorkflowError("That time has passed; choose a time to come.")
+        if version.expires_at and at >= version.expires_at:
+            raise WorkflowError(
+                f"This version expires {_when(version.expires_at)}: schedule it before that, "
+                "or cancel the expiry first."
+            )
         version.publish_at = at
-        return _move(version, by, "schedule", f"To publish at {at:%Y-%m-%d %H:%M} UTC")
+        return _move(version, by, "schedule", f"To publish {_when(at)}")
+
+
+def unschedule_version(
+    *, version: ReviewVersion, by: User, expected_revision: int | None = None
+) -> ReviewVersion:
+    """Cancel a scheduled publication; the version stays approved, to publish or schedule
+    again without a new approval."""
+    with _step("unschedule", version, by, expected_revision) as version:
+        comment = f"Was to publish {_when(version.publish_at)}"
+        version.publish_at = None
+        return _move(version, by, "unschedule", comment)
+
+
+def set_expiry(
+    *,
+    version: ReviewVersion,
+    by: User,
+    at: datetime,
+    comment: str,
+    expected_revision: int | None = None,
+) -> ReviewVersion:
+    """Have the worker withdraw an approved or published version at ``at``, giving readers
+    ``comment`` as the reason (``withdraw_expired``). Setting it again moves the time."""
+    with _step("set_expiry", version, by, expected_revision, comment) as version:
+        if at <= timezone.now():
+            raise WorkflowError("That time has passed; choose a time to come.")
+        if version.publish_at and at <= version.publish_at:
+            raise WorkflowError(
+                f"This version is scheduled to publish {_when(version.publish_at)}: "
+                "choose an expiry after that."
+            )
+        version.expires_at, version.expiry_reason = at, comment.strip()
+        return _move(version, by, "set_expiry", f"Expires {_when(at)}: {comment.strip()}")
+
+
+def cancel_expiry(
+    *, version: ReviewVersion, by: User, expected_revision: int | None = None
+) -> ReviewVersion:
+    """Keep the version public for as long as nobody withdraws it."""
+    with _step("cancel_expiry", version, by, expected_revision) as version:
+        comment = f"Was to expire {_when(version.expires_at)}"
+        version.expires_at, version.expiry_reason = None, ""
+        return _move(version, by, "cancel_expiry", comment)
+
+
+def _when(moment: datetime) -> str:
+    """A time as the audit trail and e-mail give it: in the zone of the person acting, named."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"
 
 
 def publish_version(
@@ -206,6 +300,8 @@ def publish_version(
     approval is voided, recorded, and the version goes back to review.
     """
     with _step("publish", version, by, expected_revision) as version:
+        if version.expires_at and version.expires_at <= timezone.now():
+            raise WorkflowError("Its expiry has passed: cancel the expiry or move it first.")
         if version.approved_fingerprint == content_fingerprint(version):
             _refuse_missing_citations(version)
             _supersede_live_version(version)
@@ -220,19 +316,35 @@ def publish_version(
 
 
 def withdraw_version(
-    *, version: ReviewVersion, by: User, comment: str, expected_revision: int | None = None
+    *, version: ReviewVersion, by: User | None, comment: str, expected_revision: int | None = None
 ) -> ReviewVersion:
-    """Take a published review off the public site, saying why (readers see the reason)."""
+    """Take a published review off the public site, saying why (readers see the reason).
+    ``by`` is None when the worker withdraws a version whose expiry has come."""
     with _step("withdraw", version, by, expected_revision, comment) as version:
-        return _move(version, by, "withdraw", comment)
+        version.expires_at = None
+        return _move(version, by, "withdraw", comment.strip())
 
 
 def discard_version(
     *, version: ReviewVersion, by: User, expected_revision: int | None = None
 ) -> ReviewVersion:
-    """Give up a draft that was never published."""
+    """Give up a draft that was never published (its author or an editor)."""
     with _step("discard", version, by, expected_revision) as version:
         return _move(version, by, "discard")
+
+
+def restore_version(
+    *, version: ReviewVersion, by: User, expected_revision: int | None = None
+) -> ReviewVersion:
+    """Make a discarded draft a draft again (an editor), if its review has no open version."""
+    with _step("restore", version, by, expected_revision) as version:
+        existing = ReviewVersion.objects.open().filter(therapy=version.therapy_id).first()
+        if existing:
+            raise WorkflowError(
+                f"This review already has an open version ({existing}); discard or publish "
+                "it before restoring this one."
+            )
+        return _move(version, by, "restore")
 
 
 @contextmanager
@@ -269,7 +381,7 @@ def _refuse_missing_citations(version: ReviewVersion) -> None:
 def _move(version: ReviewVersion, by: User | None, step: str, comment: str = "") -> ReviewVersion:
     """Put ``version`` in the state ``step`` leads to, and record it."""
     from_state = version.state
-    version.state = STEPS[step].target
+    version.state = STEPS[step].target or from_state
     _record(version, by, step, from_state, comment)
     return version
 
@@ -294,6 +406,7 @@ def _record(version, by, action: str, from_state: str, comment: str = "") -> Non
         action=action,
         state=version.state,
         comment=comment,
+        actor_id=by.pk if by else None,
     )
 
 
@@ -313,13 +426,33 @@ def _supersede_live_version(version: ReviewVersion) -> None:
         previous.state = State.SUPERSEDED
         previous.revision += 1
         previous.save()
-    today = timezone.localdate()
-    if version.change_kind != ChangeKind.CORRECTION or not version.last_updated:
-        version.last_updated = today
-    if version.change_kind == ChangeKind.FULL_REVIEW:
-        version.literature_reviewed = today.replace(day=1)
+    dates = publication_dates(version)
+    version.last_updated, version.literature_reviewed = (
+        dates.last_updated,
+        dates.literature_reviewed,
+    )
     version.published_at = timezone.now()
     version.publish_at = None
+
+
+class PublicationDates(NamedTuple):
+    last_updated: date | None
+    literature_reviewed: date | None
+    next_review_due: date | None
+
+
+def publication_dates(version: ReviewVersion) -> PublicationDates:
+    """The dates that publishing ``version`` today gives it, as its kind of change says: a
+    correction moves none (but a first version gets its last update), an update moves the last
+    update to today, and a full literature review also sets the month its literature search
+    was run, and with it the next review due."""
+    last_updated, literature_reviewed = version.last_updated, version.literature_reviewed
+    if version.change_kind != ChangeKind.CORRECTION or not last_updated:
+        last_updated = timezone.localdate()
+    if version.change_kind == ChangeKind.FULL_REVIEW and version.literature_searched:
+        literature_reviewed = version.literature_searched
+    due = review_due_after(literature_reviewed, version.review_interval_months)
+    return PublicationDates(last_updated, literature_reviewed, due)
 
 
 def draft_source(therapy) -> ReviewVersion | None:
@@ -406,3 +539,27 @@ def publish_due(now: datetime | None = None) -> list[ReviewVersion]:
             except WorkflowError:
                 continue
     return published
+
+
+def withdraw_expired(now: datetime | None = None) -> list[ReviewVersion]:
+    """Withdraw every published version whose expiry has come, giving readers the reason set
+    with it. Safe to run repeatedly, and beside itself."""
+    now = now or timezone.now()
+    withdrawn = []
+    due = ReviewVersion.objects.filter(state=State.PUBLISHED, expires_at__lte=now)
+    for version in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = (
+                ReviewVersion.objects.select_for_update(skip_locked=True)
+                .filter(pk=version, state=State.PUBLISHED, expires_at__lte=now)
+                .first()
+            )
+            if locked is None:  # another run got there first
+                continue
+            try:
+                withdrawn.append(
+                    withdraw_version(version=locked, by=None, comment=locked.expiry_reason)
+                )
+            except WorkflowError:
+                continue
+    return withdrawn

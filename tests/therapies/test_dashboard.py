@@ -151,11 +151,11 @@ def test_scheduled_versions_show_their_time_and_may_be_moved(people):
     _, lists = dashboard(people["editor"])
     assert "Approved, ready to publish" in lists
     assert not lists["Approved, ready to publish"].rows
-    row = row_of(lists["Scheduled to publish"], draft)
+    row = row_of(lists["Scheduled to publish or expire"], draft)
     assert f"{timezone.localtime(at):%b %-d, %Y}" in row.detail
-    assert labels(row) == ["Publish now", "Change the time"]
+    assert labels(row) == ["Publish now", "Change the time", "Cancel the schedule"]
     _, lists = dashboard(people["researcher"])
-    assert row_of(lists["Scheduled to publish"], draft).actions == []
+    assert row_of(lists["Scheduled to publish or expire"], draft).actions == []
 
 
 def test_withdrawn_reviews_show_when_why_and_how_to_bring_them_back(people):
@@ -236,7 +236,7 @@ def test_a_long_list_shows_its_first_rows_and_links_to_all(people):
 
 def test_every_role_sees_every_list_of_the_lifecycle(people):
     lifecycle = {
-        "Scheduled to publish", "Full literature review overdue",
+        "Scheduled to publish or expire", "Full literature review overdue",
         "Full literature review due within 90 days", "Withdrawn from the public site",
         "In review, waiting for a consultant",
     }  # fmt: skip

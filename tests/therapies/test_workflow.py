@@ -58,8 +58,15 @@ def live():
     return version
 
 
+SEARCHED = datetime.date(2024, 5, 1)  # the month a full review's literature search was run
+
+
 def submitted(version, user, kind="update"):
-    return submit_version(version=version, by=user, change_kind=kind, change_summary="New studies.")
+    searched = SEARCHED if kind == "full_review" else None
+    return submit_version(
+        version=version, by=user, change_kind=kind, change_summary="New studies.",
+        literature_searched=searched,
+    )  # fmt: skip
 
 
 def test_roles_exist_with_their_permissions():
@@ -101,7 +108,7 @@ def test_full_cycle_moves_dates_and_writes_the_audit(live, researcher, consultan
     assert live.state == State.SUPERSEDED
     today = timezone.localdate()
     assert draft.last_updated == today
-    assert draft.literature_reviewed == today.replace(day=1)
+    assert draft.literature_reviewed == SEARCHED
     assert draft.approved_by == consultant
     actions = list(
         draft.audit.order_by("created_at", "id").values_list("action", "actor__username")
@@ -126,7 +133,7 @@ def test_kind_of_change_decides_which_dates_move(
     draft.refresh_from_db()
     today = timezone.localdate()
     assert (draft.last_updated == today) is moves_update
-    assert (draft.literature_reviewed == today.replace(day=1)) is moves_review
+    assert (draft.literature_reviewed == SEARCHED) is moves_review
     if not moves_review:
         assert draft.literature_reviewed == datetime.date(2021, 9, 1)
         assert draft.next_review_due == datetime.date(2023, 9, 1)
@@ -310,7 +317,7 @@ def test_the_public_page_and_its_json_ld_follow_each_step(client, live, research
     html = client.get(live.therapy.get_absolute_url()).content.decode()
     today = timezone.localdate()
     assert f'"dateModified": "{today.isoformat()}"' in html
-    assert f'"lastReviewed": "{today.replace(day=1).isoformat()}"' in html
+    assert f'"lastReviewed": "{SEARCHED.isoformat()}"' in html
     assert f'<time datetime="{today.isoformat()}">' in html  # the last update
     assert "Carla Reviewer" in html
     assert "what changed" in html

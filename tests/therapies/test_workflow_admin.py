@@ -250,14 +250,17 @@ def test_history_cannot_revert_a_version(review):
     assert draft.summary == "Draft summary."
 
 
+# A researcher discards only a draft they started (this one is another's); an editor restores.
 OFFERED = {
-    State.DRAFT: {"researcher": {"submit", "discard"}, "consultant": set(),
-                  "editor": {"submit", "discard"}},
+    State.DRAFT: {"researcher": {"submit"}, "consultant": set(), "editor": {"submit", "discard"}},
     State.IN_REVIEW: {"researcher": set(), "consultant": {"request_changes", "approve"},
                       "editor": {"request_changes"}},
-    State.APPROVED: {"researcher": set(), "consultant": {"reopen", "publish", "schedule"},
-                     "editor": {"reopen", "publish", "schedule"}},
-    State.PUBLISHED: {"researcher": set(), "consultant": {"withdraw"}, "editor": {"withdraw"}},
+    State.APPROVED: {"researcher": set(),
+                     "consultant": {"reopen", "publish", "schedule", "set_expiry"},
+                     "editor": {"reopen", "publish", "schedule", "set_expiry"}},
+    State.PUBLISHED: {"researcher": set(), "consultant": {"withdraw", "set_expiry"},
+                      "editor": {"withdraw", "set_expiry"}},
+    State.DISCARDED: {"researcher": set(), "consultant": set(), "editor": {"restore"}},
 }  # fmt: skip
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -128,8 +129,13 @@ def review_dashboard(user):
         return f"approved by {_person(version.approved_by)} on {_day(version.approved_at)}", ""
 
     def scheduled(version, entry):
-        when = date_format(timezone.localtime(version.publish_at), "M j, Y H:i T")
-        return f"publishes {when}", ""
+        times = {"publishes": version.publish_at, "expires": version.expires_at}
+        said = [
+            f"{verb} {date_format(timezone.localtime(moment), 'M j, Y H:i T')}"
+            for verb, moment in times.items()
+            if moment
+        ]
+        return "; ".join(said), version.expiry_reason  # the reason readers will be given
 
     def due(version, entry):
         was = "was " if version.review_due < timezone.localdate() else ""
@@ -186,11 +192,14 @@ def review_dashboard(user):
     ]  # fmt: skip
     everywhere = [
         Section(
-            "Scheduled to publish", "Nothing is scheduled.",
-            versions.filter(state=State.APPROVED, publish_at__isnull=False).order_by("publish_at"),
+            "Scheduled to publish or expire", "Nothing is scheduled.",
+            versions.filter(Q(state=State.APPROVED, publish_at__isnull=False)
+                            | Q(state__in=[State.APPROVED, State.PUBLISHED],
+                                expires_at__isnull=False))
+            .order_by(Coalesce("publish_at", "expires_at")),
             scheduled,
-            lambda v, o: _step_actions(v, user, "publish", "schedule",
-                                       relabel={"schedule": "Change the time"}),
+            lambda v, o: _step_actions(v, user, "publish", "schedule", "unschedule",
+                                       "cancel_expiry", relabel={"schedule": "Change the time"}),
         ),
         Section(
             "Full literature review overdue", "No review is overdue.", overdue.order_by("name"),
