@@ -51,6 +51,18 @@ def safety_note(page):
     return page.locator(f"textarea[name='ratings-{row}-note']")
 
 
+def assert_accessible(page, selectors):
+    """axe finds nothing wrong in what this page adds to the admin's form (the admin's own
+    widgets, such as its two-box selector and tabular inlines, are Django's)."""
+    results = Axe().run(
+        page,
+        context={"include": [[selector] for selector in selectors]},
+        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa",
+                                                       "wcag22aa", "best-practice"]}},
+    )  # fmt: skip
+    assert results.violations_count == 0, results.generate_report()
+
+
 @pytest.fixture
 def draft():
     live = build_review()
@@ -105,6 +117,13 @@ def test_leaving_with_unsaved_edits_asks_first_and_a_clean_form_goes_straight_on
     expect(safety_note(rita)).to_have_value("Typed, not saved.")
     assert asked == ["beforeunload"]
     assert "/change/" in rita.url
+
+    # Enter in a field saves, as anywhere in the admin: the step buttons are not the default.
+    rita.locator("#id_name").press("Enter")
+    expect(rita.locator(".messagelist")).to_contain_text("was changed successfully")
+    draft.refresh_from_db()
+    assert draft.state == ReviewVersion.State.DRAFT
+    assert draft.ratings.get(attribute__code="safety").note == "Typed, not saved."
 
 
 def test_a_save_after_someone_submitted_keeps_the_text_and_says_who(
@@ -163,6 +182,7 @@ def test_a_stale_form_shows_what_changed_in_ratings_and_sub_pages(
     current = stale.get_by_role("link", name="Open the version as it is now in a new tab")
     expect(current).to_have_attribute("target", "_blank")
     sam.screenshot(path=str(screenshot_dir / "version-form-stale.png"), full_page=True)
+    assert_accessible(sam, [".stale-changes", ".errorlist", ".submit-row"])
 
 
 @pytest.fixture
@@ -224,13 +244,7 @@ def test_a_long_form_has_a_save_bar_in_view_a_jump_list_and_parts_that_hide(
     rita.screenshot(path=str(screenshot_dir / "version-form-error.png"), full_page=True)
 
     assert rita.evaluate("window.__violations") == []  # before axe, which adds a style
-    results = Axe().run(
-        rita,
-        context={"include": [["#version-parts"], [".submit-row"], [".part-toggle"]]},
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa",
-                                                       "wcag22aa", "best-practice"]}},
-    )  # fmt: skip
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(rita, ["#version-parts", ".submit-row", ".part-toggle", ".workflow-panel"])
 
     rita.set_viewport_size({"width": 390, "height": 800})
     rita.get_by_role("button", name="Show all parts").click()
