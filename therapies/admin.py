@@ -343,11 +343,13 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
 
     def response_change(self, request, obj):
         """'Save and submit for review' (any step button of the save bar): the edits are saved,
-        then the step's own screen opens."""
+        then the step's own screen opens; 'Save and preview': then the preview."""
         step = request.POST.get("_step")
         if step in STEPS:
             messages.success(request, "Your changes were saved.")
             return redirect("admin:therapies_reviewversion_step", obj.pk, step)
+        if "_preview" in request.POST:
+            return redirect("admin:therapies_reviewversion_preview", obj.pk)
         return super().response_change(request, obj)
 
     def get_urls(self):

@@ -1,13 +1,14 @@
 /* The review version's change form: never lose an edit, and move around a long form.
  *
  * - Unsaved changes are noticed (every field and inline, compared with the form as loaded): the
- *   save bar says so, and leaving the page by a link asks first. The save bar's workflow
- *   buttons save the edits, then open the step; with nothing to save they go straight there.
+ *   save bar says so, and leaving the page by a link asks first. The save bar's preview and
+ *   workflow buttons save the edits, then open the preview or the step; with nothing to save
+ *   they go straight there. Ctrl+S (Cmd+S) saves and stays.
  * - Each part (fieldset, inline, each rating and sub-page) gets a Hide/Show button; the parts
  *   hidden are remembered for this tab. A part holding an error message always shows, and a
  *   link of the jump list opens the part it leads to.
- * Without this script the form works as plain HTML: every part shows, and the step buttons
- * save first.
+ * Without this script the form works as plain HTML: every part shows, and the preview and step
+ * buttons save first.
  */
 "use strict";
 
@@ -80,14 +81,23 @@
     }
   });
 
-  for (const button of form.querySelectorAll("button[data-step-url]")) {
+  for (const button of form.querySelectorAll("button[data-next-url]")) {
     button.addEventListener("click", (event) => {
       if (!isDirty()) {
         event.preventDefault();
-        window.location.assign(button.dataset.stepUrl);
+        window.location.assign(button.dataset.nextUrl);
       }
     });
   }
+
+  // Ctrl+S (Cmd+S) saves and stays, instead of the browser saving the page as a file.
+  document.addEventListener("keydown", (event) => {
+    const save = form.querySelector("input[name=_continue]");
+    if (save && (event.ctrlKey || event.metaKey) && !event.altKey && event.key === "s") {
+      event.preventDefault();
+      save.click();
+    }
+  });
 
   /* Collapsible parts */
 

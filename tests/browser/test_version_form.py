@@ -118,12 +118,26 @@ def test_leaving_with_unsaved_edits_asks_first_and_a_clean_form_goes_straight_on
     assert asked == ["beforeunload"]
     assert "/change/" in rita.url
 
+    # Ctrl+S saves and stays on the page.
+    rita.keyboard.press("Control+s")
+    expect(rita.locator(".messagelist")).to_contain_text("You may edit it again below")
+    assert draft.ratings.get(attribute__code="safety").note == "Typed, not saved."
+    assert "/change/" in rita.url
+
     # Enter in a field saves, as anywhere in the admin: the step buttons are not the default.
+    rita.fill("#id_summary", "Saved with Enter.")
     rita.locator("#id_name").press("Enter")
     expect(rita.locator(".messagelist")).to_contain_text("was changed successfully")
     draft.refresh_from_db()
     assert draft.state == ReviewVersion.State.DRAFT
-    assert draft.ratings.get(attribute__code="safety").note == "Typed, not saved."
+    assert draft.summary == "Saved with Enter."
+
+    # 'Save and preview' saves first, then shows the preview.
+    rita.goto(change_url(live_server, draft))
+    rita.fill("#id_summary", "Previewed before saving.")
+    rita.get_by_role("button", name="Save and preview").click()
+    expect(rita.locator(".dek")).to_have_text("Previewed before saving.")
+    assert asked == ["beforeunload"]  # saving never asked
 
 
 def test_a_save_after_someone_submitted_keeps_the_text_and_says_who(

@@ -98,6 +98,15 @@ def test_save_and_submit_saves_the_edits_then_opens_the_submit_screen(draft):
     assert "Your changes were saved." in screen
 
 
+def test_save_and_preview_saves_the_edits_then_shows_the_preview(draft):
+    client = signed_in(draft.created_by)
+    response = client.post(
+        change_url(draft), form_post(draft, summary="Seen in the preview.", _preview="1")
+    )
+    assert response.url == reverse("admin:therapies_reviewversion_preview", args=[draft.pk])
+    assert "Seen in the preview." in client.get(response.url).content.decode()
+
+
 def test_a_save_after_someone_submitted_shows_the_form_again_with_the_own_text(draft):
     colleague = role_user("Researcher", username="sam")
     form = form_post(draft)  # sam opens the form
