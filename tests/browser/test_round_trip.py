@@ -147,3 +147,19 @@ def test_round_trip_researcher_consultant_researcher_consultant(live_server, bro
     expect(work_list(researcher, "Changes requested on my work")).to_contain_text(
         "No changes are requested of you."
     )
+
+
+def test_a_dashboard_row_starts_a_draft_from_the_keyboard(live_server, browser):
+    live = build_review()
+    role_user("Researcher", username="rita")
+    page = browser.new_context().new_page()
+    sign_in(page, live_server.url, "rita")
+    row = work_list(page, "Full literature review overdue").locator("tr", has_text=live.name)
+    row.get_by_role("link", name=live.name).focus()
+    page.keyboard.press("Tab")  # the row's own button comes next
+    expect(row.get_by_role("link", name="Start a new draft")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(f"Start a new draft of {live.name}")
+    page.get_by_role("button", name="Start a new draft").focus()
+    page.keyboard.press("Enter")
+    expect(badge(page)).to_have_text("Draft")
