@@ -170,7 +170,8 @@
     });
     parts.push(part);
   }
-  const hidden = hiddenIds();
+  // A refused save shows everything: the person's text is there to copy from.
+  const hidden = refused ? new Set() : hiddenIds();
   for (const part of parts) {
     setHidden(part, hidden.has(part.id));
   }

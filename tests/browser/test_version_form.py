@@ -183,6 +183,7 @@ def test_a_stale_form_shows_what_changed_in_ratings_and_sub_pages(
     expect(rita.locator(".messagelist")).to_contain_text("changed successfully")
 
     sam.fill("#id_summary", "Sam's own summary.")
+    sam.get_by_role("button", name="Hide all parts").click()
     sam.click("input[name=_continue]")
     stale = sam.locator(".stale-changes")
     expect(stale).to_contain_text("What changed since you opened this page")
@@ -190,6 +191,7 @@ def test_a_stale_form_shows_what_changed_in_ratings_and_sub_pages(
     expect(stale).to_contain_text("Rita's newer safety note.")
     expect(stale).to_contain_text("Rita's newer sub-page text.")
     expect(sam.locator("#id_summary")).to_have_value("Sam's own summary.")
+    expect(sam.locator("#id_summary")).to_be_visible()  # every part shows, to copy from
     # Saving again would be refused again: the page is for copying from, and says it is unsaved.
     expect(sam.locator("input[name=_save]")).to_have_count(0)
     expect(sam.locator(".unsaved-note")).to_have_text("Unsaved changes")

@@ -22,7 +22,7 @@ from tests.factories import (
     role_user,
 )
 from therapies.models import ReviewVersion, SubPage
-from therapies.workflow import start_draft, submit_version
+from therapies.workflow import approve_version, start_draft, submit_version
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,23 @@ def test_a_save_after_someone_submitted_shows_the_form_again_with_the_own_text(d
     draft.refresh_from_db()
     assert draft.summary != "Sam's new summary."
     assert draft.state == ReviewVersion.State.IN_REVIEW
+
+
+def test_a_save_after_someone_approved_says_who_approved_it(draft):
+    colleague = role_user("Researcher", username="sam")
+    form = form_post(draft)  # sam opens the form
+    submit_version(
+        version=draft, by=draft.created_by, change_kind="update", change_summary="Ready."
+    )
+    approve_version(version=draft, by=role_user("Clinical consultant", username="carl"))
+    response = signed_in(colleague).post(change_url(draft), {**form, "summary": "Too late."})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "moved on after you opened it: approved by carl on" in html
+    assert "It is approved now" in html
+    assert "Too late." in html
+    draft.refresh_from_db()
+    assert draft.summary != "Too late."
 
 
 def test_a_stale_form_is_shown_every_part_of_the_version_that_changed(draft):
