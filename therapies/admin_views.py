@@ -117,7 +117,7 @@ def step_view(request, pk, step):
     sent_back, since_sent_back = changes_since_sent_back(version) if compared else (None, [])
     context = {
         **site.each_context(request),
-        "title": f"{STEPS[step].label}: {version.therapy}",
+        "title": f"{STEPS[step].label}: {version.name}",
         "version": version,
         "step": STEPS[step],
         "form": form,
