@@ -46,7 +46,7 @@ def test_request_comment_answer_and_changes_since_sent_back(live_server, browser
     rating.score = 3
     rating.save()
     researcher.goto(version_url)
-    researcher.click("a.button:text('Submit for review')")
+    researcher.get_by_role("button", name="Save and submit for review").click()
     expect(researcher.locator("#id_change_summary")).to_have_value("New trial.")
     researcher.click("input[type=submit][value='Submit for review']")
     expect(researcher.locator(".state-badge").first).to_have_text("In review")
