@@ -65,12 +65,10 @@
   });
   form.addEventListener("input", showState);
   form.addEventListener("change", showState);
-  form.addEventListener("click", (event) => {
-    // Selector arrows, "Add another" and "Remove" change the form without an input event.
-    if (event.target.closest("a, button")) {
-      window.setTimeout(showState, 0);
-    }
-  });
+  // The two-box selector's arrows, "Add another", "Remove" and the person search (its list
+  // opens outside the form) change the form without an input event of their own.
+  document.addEventListener("click", () => window.setTimeout(showState, 0));
+  document.addEventListener("keyup", () => window.setTimeout(showState, 0));
   form.addEventListener("submit", () => {
     submitting = true;
   });

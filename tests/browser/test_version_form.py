@@ -12,7 +12,14 @@ from playwright.sync_api import expect
 
 from people.models import Credit
 from ratings.models import Attribute
-from tests.factories import CreditFactory, RatingFactory, SubPageFactory, build_review, role_user
+from tests.factories import (
+    CancerTypeFactory,
+    CreditFactory,
+    RatingFactory,
+    SubPageFactory,
+    build_review,
+    role_user,
+)
 from therapies.models import ReviewVersion, SubPage
 from therapies.workflow import start_draft
 
@@ -199,6 +206,20 @@ def test_a_stale_form_shows_what_changed_in_ratings_and_sub_pages(
     expect(current).to_have_attribute("target", "_blank")
     sam.screenshot(path=str(screenshot_dir / "version-form-stale.png"), full_page=True)
     assert_accessible(sam, [".stale-changes", ".errorlist", ".submit-row"])
+
+
+def test_unsaved_changes_are_noticed_in_the_admin_widgets_too(live_server, browser, draft):
+    CancerTypeFactory(name="Melanoma")
+    rita = person(browser, live_server, "rita")
+    rita.goto(change_url(live_server, draft))
+    note = rita.locator(".submit-row .unsaved-note")
+    rita.locator("#id_cancer_types_from option", has_text="Melanoma").dblclick()
+    expect(rita.locator("#id_cancer_types_to")).to_contain_text("Melanoma")
+    expect(note).to_have_text("Unsaved changes")
+    rita.locator("#id_cancer_types_to option", has_text="Melanoma").dblclick()
+    expect(note).to_have_text("")  # back as it was: nothing to save
+    rita.get_by_text("Add another Rating").click()
+    expect(note).to_have_text("Unsaved changes")
 
 
 @pytest.fixture
