@@ -101,7 +101,8 @@ class ReviewVersionForm(forms.ModelForm):
             f"be edited here. {kept}"
         )
 
-    def _changes_since(self, seen: int | None, current: ReviewVersion) -> list[Change]:
+    @staticmethod
+    def _changes_since(seen: int | None, current: ReviewVersion) -> list[Change]:
         """What changed in the whole version (its own fields, ratings, sub-pages, credits and
         references) between the revision this form was opened at and now, from the history
         records: the revision seen lasted until the first record of a later one."""
@@ -119,6 +120,9 @@ MOVED_ON = {
     "submit": "submitted for review",
     "approve": "approved",
     "schedule": "scheduled to publish",
+    "unschedule": "taken off its publication schedule",
+    "set_expiry": "given an expiry",
+    "cancel_expiry": "relieved of its expiry",
     "publish": "published",
     "withdraw": "withdrawn",
     "discard": "discarded",
