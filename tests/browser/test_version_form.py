@@ -163,7 +163,7 @@ def test_a_save_after_someone_submitted_keeps_the_text_and_says_who(
     sam.fill("#id_summary", "Sam's summary, typed for a long time.")
     safety_note(sam).fill("Sam's safety note.")
     sam.click("input[name=_continue]")
-    expect(sam.locator(".errornote")).to_be_visible()
+    expect(sam.get_by_text("Please correct the error below.")).to_be_visible()
     expect(sam.locator(".errorlist.nonfield")).to_contain_text(
         "moved on after you opened it: submitted for review by rita"
     )
@@ -272,7 +272,7 @@ def test_a_long_form_has_a_save_bar_in_view_a_jump_list_and_parts_that_hide(
     expect(note).to_be_hidden()
     rita.screenshot(path=str(screenshot_dir / "version-form-hidden.png"), full_page=True)
     rita.click("input[name=_continue]")
-    expect(rita.locator(".errornote")).to_be_visible()
+    expect(rita.get_by_text("Please correct the error below.")).to_be_visible()
     error = rita.locator(".errorlist", has_text="no-such-reference")
     expect(error).to_be_visible()
     expect(safety_note(rita)).to_be_visible()
