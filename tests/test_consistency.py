@@ -663,6 +663,7 @@ NOTHING_PUBLISHED = scenario(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(
     max_examples=30,
