@@ -230,6 +230,14 @@ def role_user(role: str, **fields):
     return user
 
 
+def member(role: str, username: str, first_name: str = ""):
+    """A staff sign-in in one of the editorial roles, with an e-mail address (the workflow
+    e-mails the people concerned by each step)."""
+    return role_user(
+        role, username=username, email=f"{username}@example.org", first_name=first_name
+    )
+
+
 def publish_new_version(live: ReviewVersion, **changes) -> ReviewVersion:
     """Take ``changes`` (fields of the version's change form, as the admin posts them) through
     the workflow as researcher and consultant would: a draft saved in the admin, submitted,

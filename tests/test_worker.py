@@ -9,7 +9,6 @@ import sys
 from contextlib import contextmanager
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.db import connection, transaction
@@ -19,7 +18,7 @@ from procrastinate.contrib.django.models import ProcrastinateEvent, Procrastinat
 
 from cancerchoices.cache import public_content_generation
 from cancerchoices.tasks import defer
-from tests.factories import PublishedVersionFactory, UserFactory
+from tests.factories import PublishedVersionFactory, member
 from tests.servers import PROJECT, database_url, wait_until
 from therapies import tasks
 from therapies.models import ReviewVersion
@@ -37,12 +36,6 @@ from cancerchoices.settings.test import *  # noqa: F403
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = {folder!r}
 """
-
-
-def member(role: str, username: str):
-    user = UserFactory(username=username, is_staff=True, email=f"{username}@example.org")
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def approved_draft() -> ReviewVersion:

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -522,44 +523,34 @@ def _copy(source: ReviewVersion, user) -> ReviewVersion:
 
 def publish_due(now: datetime | None = None) -> list[ReviewVersion]:
     """Publish every approved version whose scheduled time has come. Safe to run repeatedly."""
-    now = now or timezone.now()
-    published = []
-    due = ReviewVersion.objects.filter(state=State.APPROVED, publish_at__lte=now)
-    for version in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            locked = (
-                ReviewVersion.objects.select_for_update(skip_locked=True)
-                .filter(pk=version, state=State.APPROVED, publish_at__lte=now)
-                .first()
-            )
-            if locked is None:  # another run got there first
-                continue
-            try:
-                published.append(publish_version(version=locked, by=None))
-            except WorkflowError:
-                continue
-    return published
+    due = Q(state=State.APPROVED, publish_at__lte=now or timezone.now())
+    return _for_each_due(due, lambda version: publish_version(version=version, by=None))
 
 
 def withdraw_expired(now: datetime | None = None) -> list[ReviewVersion]:
     """Withdraw every published version whose expiry has come, giving readers the reason set
     with it. Safe to run repeatedly, and beside itself."""
-    now = now or timezone.now()
-    withdrawn = []
-    due = ReviewVersion.objects.filter(state=State.PUBLISHED, expires_at__lte=now)
-    for version in due.values_list("pk", flat=True):
+    due = Q(state=State.PUBLISHED, expires_at__lte=now or timezone.now())
+    return _for_each_due(
+        due,
+        lambda version: withdraw_version(version=version, by=None, comment=version.expiry_reason),
+    )
+
+
+def _for_each_due(due: Q, take_step) -> list[ReviewVersion]:
+    """The worker's step ``take_step`` on each version matching ``due``, each in a transaction
+    of its own with the version locked; one that another run holds, or that no longer matches,
+    or that the step refuses, is left. Returns the versions the step was taken on."""
+    done = []
+    for pk in ReviewVersion.objects.filter(due).values_list("pk", flat=True):
         with transaction.atomic():
             locked = (
-                ReviewVersion.objects.select_for_update(skip_locked=True)
-                .filter(pk=version, state=State.PUBLISHED, expires_at__lte=now)
-                .first()
+                ReviewVersion.objects.select_for_update(skip_locked=True).filter(due, pk=pk).first()
             )
             if locked is None:  # another run got there first
                 continue
             try:
-                withdrawn.append(
-                    withdraw_version(version=locked, by=None, comment=locked.expiry_reason)
-                )
+                done.append(take_step(locked))
             except WorkflowError:
                 continue
-    return withdrawn
+    return done

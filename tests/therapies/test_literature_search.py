@@ -5,12 +5,11 @@ publishing will set."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PublishedVersionFactory, UserFactory
+from tests.factories import PublishedVersionFactory, member
 from therapies.models import ReviewVersion
 from therapies.workflow import (
     WorkflowError,
@@ -21,12 +20,6 @@ from therapies.workflow import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def member(role, username):
-    user = UserFactory(is_staff=True, username=username, email=f"{username}@example.org")
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture

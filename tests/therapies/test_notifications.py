@@ -6,11 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
-from tests.factories import PublishedVersionFactory, UserFactory
+from tests.factories import PublishedVersionFactory, member
 from therapies.models import ReviewVersion
 from therapies.notifications import MESSAGES, RECIPIENTS
 from therapies.workflow import (
@@ -34,14 +33,6 @@ from therapies.workflow import (
 pytestmark = pytest.mark.django_db
 State = ReviewVersion.State
 README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def member(role, username, first_name=""):
-    user = UserFactory(
-        is_staff=True, username=username, email=f"{username}@example.org", first_name=first_name
-    )
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PublishedVersionFactory, UserFactory
+from tests.factories import PublishedVersionFactory, member
 from therapies.models import AuditEntry, ReviewVersion, StaffSettings
 from therapies.tasks import withdraw_expired_versions
 from therapies.workflow import (
@@ -31,12 +30,6 @@ from therapies.workflow import (
 pytestmark = pytest.mark.django_db
 State = ReviewVersion.State
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
-
-
-def member(role, username):
-    user = UserFactory(is_staff=True, username=username, email=f"{username}@example.org")
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture

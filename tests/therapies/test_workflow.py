@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ratings.models import Attribute
-from tests.factories import PublishedVersionFactory, RatingFactory, TherapyFactory, UserFactory
+from tests.factories import (
+    PublishedVersionFactory,
+    RatingFactory,
+    TherapyFactory,
+    member,
+)
 from therapies.models import AuditEntry, ReviewVersion
 from therapies.workflow import (
     WorkflowError,
@@ -30,12 +35,6 @@ from therapies.workflow import (
 
 pytestmark = pytest.mark.django_db
 State = ReviewVersion.State
-
-
-def member(role, username):
-    user = UserFactory(is_staff=True, username=username, email=f"{username}@example.org")
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture
