@@ -4,6 +4,18 @@ from django.test import Client
 from django.urls import reverse
 
 
+def signed_in(user) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def admin_url(name: str, *args) -> str:
+    """The address of one of a review version's admin screens: "change", "step", "compare"..."""
+    return reverse(f"admin:therapies_reviewversion_{name}", args=args)
+
+
 def formset_management(prefix: str, total: int = 0, initial: int = 0) -> dict[str, str]:
     """The management form of an inline formset with ``total`` forms, ``initial`` of them
     existing rows."""

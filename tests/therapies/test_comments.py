@@ -2,25 +2,14 @@
 its page and in the resubmission form."""
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from ratings.models import Attribute
+from tests.admin_forms import admin_url, signed_in
 from tests.factories import PublishedVersionFactory, RatingFactory, SubPageFactory, role_user
 from therapies.models import ReviewComment
 from therapies.workflow import request_changes, start_draft, submit_version
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_url(name, *args):
-    return reverse(f"admin:therapies_reviewversion_{name}", args=args)
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -58,7 +47,8 @@ def test_a_comment_on_one_rating_is_shown_with_its_part_and_answered(sent_back):
     draft, researcher, consultant = sent_back
     rating = draft.ratings.get()
     response = signed_in(consultant).post(
-        admin_url("comment", draft.pk), {"about": f"rating-{rating.pk}", "text": "Score too high?"}
+        admin_url("comment", draft.pk),
+        {"about": f"rating-{rating.pk}", "text": "Score too high?"},
     )
     assert response.status_code == 302
     assert response.url == admin_url("change", draft.pk) + "#conversation"
@@ -83,7 +73,8 @@ def test_a_comment_on_a_subpage_names_the_page(sent_back):
     draft, researcher, _ = sent_back
     subpage = draft.subpages.get()
     signed_in(researcher).post(
-        admin_url("comment", draft.pk), {"about": f"subpage-{subpage.pk}", "text": "Reworded."}
+        admin_url("comment", draft.pk),
+        {"about": f"subpage-{subpage.pk}", "text": "Reworded."},
     )
     assert ReviewComment.objects.get().part == "Page: Safety and precautions"
 
@@ -92,7 +83,8 @@ def test_a_refused_comment_says_why_and_keeps_its_text(sent_back):
     draft, researcher, _ = sent_back
     client = signed_in(researcher)
     response = client.post(
-        admin_url("comment", draft.pk), {"about": "rating-999999", "text": "Keep this text."}
+        admin_url("comment", draft.pk),
+        {"about": "rating-999999", "text": "Keep this text."},
     )
     assert response.status_code == 200
     html = response.content.decode()

@@ -5,10 +5,10 @@ publishing will set."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.admin_forms import signed_in
 from tests.factories import PublishedVersionFactory, member
 from therapies.models import ReviewVersion
 from therapies.workflow import (
@@ -38,12 +38,6 @@ def draft(researcher):
         last_updated=datetime.date(2023, 12, 12), literature_reviewed=datetime.date(2021, 9, 1)
     )
     return start_draft(live.therapy, researcher)
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name, version, *args):

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ratings.models import Attribute, Rating
-from tests.admin_forms import formset_management, version_fields
+from tests.admin_forms import formset_management, signed_in, version_fields
 from tests.factories import (
     CategoryFactory,
     PersonFactory,
@@ -31,12 +31,6 @@ from therapies.workflow import (
 
 pytestmark = pytest.mark.django_db
 State = ReviewVersion.State
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(url) -> str:

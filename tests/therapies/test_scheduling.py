@@ -6,10 +6,10 @@ import zoneinfo
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.admin_forms import signed_in
 from tests.factories import PublishedVersionFactory, member
 from therapies.models import AuditEntry, ReviewVersion, StaffSettings
 from therapies.tasks import withdraw_expired_versions
@@ -48,12 +48,6 @@ def approved():
 
 def step_url(version, step):
     return reverse("admin:therapies_reviewversion_step", args=[version.pk, step])
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def in_an_hour():

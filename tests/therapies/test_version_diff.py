@@ -3,10 +3,9 @@ marked within sentences, references with their citation and numbering, whole val
 and what changed since a version was sent back."""
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from ratings.models import Attribute
+from tests.admin_forms import admin_url, signed_in
 from tests.factories import (
     PublishedVersionFactory,
     RatingFactory,
@@ -19,16 +18,6 @@ from therapies.version_diff import diff_versions, text_diff, version_history
 from therapies.workflow import request_changes, start_draft, submit_version
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_url(name, *args):
-    return reverse(f"admin:therapies_reviewversion_{name}", args=args)
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_words_changed_are_marked_within_the_sentence_and_escaped():

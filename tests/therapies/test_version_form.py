@@ -5,12 +5,11 @@ changed anywhere in the version. Its jump list leads to every part."""
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from people.models import Credit
 from ratings.models import Attribute
-from tests.admin_forms import formset_management, version_fields
+from tests.admin_forms import formset_management, signed_in, version_fields
 from tests.factories import (
     CancerTypeFactory,
     CreditFactory,
@@ -29,12 +28,6 @@ pytestmark = pytest.mark.django_db
 
 def change_url(version) -> str:
     return reverse("admin:therapies_reviewversion_change", args=[version.pk])
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def form_post(version, **changes) -> dict:

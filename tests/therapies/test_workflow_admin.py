@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ratings.models import Attribute
-from tests.admin_forms import formset_management, version_fields
+from tests.admin_forms import admin_url, formset_management, version_fields
 from tests.factories import PublishedVersionFactory, RatingFactory, ReferenceFactory, UserFactory
 from therapies.models import ReviewVersion
 from therapies.workflow import (
@@ -46,10 +46,6 @@ def review():
         version=draft, by=author, change_kind="update", change_summary="Newer studies."
     )
     return live, draft
-
-
-def admin_url(name, *args):
-    return reverse(f"admin:therapies_reviewversion_{name}", args=args)
 
 
 # Who may open each screen of a version in review: 200 for those allowed; anonymous gets 404.
