@@ -7,6 +7,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from markdownx.admin import MarkdownxModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,6 +30,7 @@ from .models import (
     AuditEntry,
     CancerType,
     Category,
+    ContactMessage,
     GlossaryTerm,
     PageReference,
     Reference,
@@ -612,6 +614,58 @@ class SharedChangeAdmin(admin.ModelAdmin):
 
 def record_field_label(record, name: str) -> str:
     return str(record._meta.get_field(name).verbose_name).capitalize()
+
+
+def _mark_as(status: ContactMessage.Status):
+    label = status.label.lower()
+
+    @admin.action(description=f"Mark selected messages as {label}", permissions=["change"])
+    def mark(modeladmin, request, queryset):
+        count = queryset.update(status=status, handled_by=request.user)
+        modeladmin.message_user(request, f"{count} message{'s' if count != 1 else ''} marked as "
+                                f"{label}.")  # fmt: skip
+
+    mark.__name__ = f"mark_{status.value}"
+    return mark
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    """Readers' messages from the contact page, newest first: the queue editors work through.
+    Only the status changes, and whoever changes it is recorded; the message stays as sent."""
+
+    list_display = ["created_at", "kind", "status", "excerpt", "page_link", "sender", "handled_by"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["handled_by"]
+    search_fields = ["message", "name", "email", "page"]
+    fields = ["status", "handled_by", "kind", "created_at", "sender", "page_link", "message"]
+    readonly_fields = ["handled_by", "kind", "created_at", "sender", "page_link", "message"]
+    actions = [_mark_as(status) for status in ContactMessage.Status]
+
+    def has_add_permission(self, request):
+        return False  # messages come from readers
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            obj.handled_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Message")
+    def excerpt(self, message):
+        return Truncator(message.message).chars(80)
+
+    @admin.display(description="About the page")
+    def page_link(self, message):
+        if not message.page:
+            return "-"
+        return format_html('<a href="{}">{}</a>', message.page, message.page)
+
+    @admin.display(description="From")
+    def sender(self, message):
+        if not message.email:
+            return message.name or "No name or address (no reply possible)"
+        return format_html('{} <a href="mailto:{}">{}</a>', message.name, message.email,
+                           message.email)  # fmt: skip
 
 
 admin.site.index_template = "admin/dashboard.html"

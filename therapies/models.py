@@ -844,3 +844,43 @@ class StaffSettings(models.Model):
 
     def __str__(self):
         return f"Settings of {self.user}"
+
+
+class ContactMessage(models.Model):
+    """A message a reader sent through the contact page (``therapies.contact``): a question, an
+    error on a page, or a therapy to review. Editors work through them in the admin's queue."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", "A question"
+        ERROR = "error", "An error on a page"
+        SUGGESTION = "suggestion", "A therapy to review"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in_progress", "In progress"
+        ANSWERED = "answered", "Answered"
+        SPAM = "spam", "Spam"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    message = models.TextField(max_length=5000)
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField("e-mail address", blank=True, help_text="Empty: no reply wanted.")
+    page = models.CharField(
+        max_length=500, blank=True, help_text="The page on this site the message is about."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who last changed its status.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.created_at:%Y-%m-%d %H:%M}"

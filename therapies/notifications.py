@@ -1,6 +1,7 @@
 """E-mail to the people concerned by a workflow step, sent by the background worker once the
 step has committed: ``therapies.workflow`` queues ``notify_transition`` in the step's own
-transaction, so the job exists only if the step does.
+transaction, so the job exists only if the step does. A reader's message from the contact page
+reaches the editors the same way (``therapies.contact`` queues ``notify_editors_of_message``).
 
 Who hears of each step (the README lists the same): ``RECIPIENTS``. The person who took the
 step is never told of it.
@@ -8,7 +9,7 @@ step is never told of it.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import OperationalError
 from django.urls import reverse
 from procrastinate import RetryStrategy
@@ -16,7 +17,7 @@ from procrastinate.contrib.django import app
 
 from cancerchoices.tasks import run_like_a_request
 
-from .models import ReviewVersion
+from .models import ContactMessage, ReviewVersion
 from .roles import CONSULTANT_ROLE, EDITOR_ROLE
 
 # Each step's e-mail: its subject, and what happened, said of the version "by" someone.
@@ -129,3 +130,37 @@ def notify_transition(
         None,
         to,
     )
+
+
+@app.task(
+    queue="email",
+    retry=RetryStrategy(
+        max_attempts=6, exponential_wait=5, retry_exceptions=[OSError, OperationalError]
+    ),
+    task_middleware=[run_like_a_request],
+)
+def notify_editors_of_message(message_id: int) -> None:
+    """E-mail a reader's message from the contact page to every active editor; a reply goes to
+    the reader's address, when they gave one. A failure to send raises: the worker retries."""
+    message = ContactMessage.objects.get(pk=message_id)
+    users = get_user_model().objects.filter(is_active=True, groups__name=EDITOR_ROLE)
+    to = sorted({user.email for user in users if user.email})
+    if not to:
+        return
+    sender = " ".join(filter(None, [message.name, f"<{message.email}>" if message.email else ""]))
+    address = settings.SITE_URL + reverse(
+        "admin:therapies_contactmessage_change", args=[message.pk]
+    )
+    lines = [
+        f"{message.get_kind_display()}, sent from the contact page.",
+        f"About: {settings.SITE_URL}{message.page}" if message.page else "",
+        f"From: {sender}" if sender else "From: no name or address given (no reply possible).",
+        message.message,
+        f"Open it in the queue: {address}",
+    ]
+    EmailMessage(
+        f"Message from a reader: {message.get_kind_display().lower()}",
+        "\n\n".join(line for line in lines if line),
+        to=to,
+        reply_to=[message.email] if message.email else None,
+    ).send()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("feeds/updates/", UpdatesFeed(), name="updates_feed"),
     path("glossary/", views.GlossaryView.as_view(), name="glossary"),
     path("compare/", views.CompareView.as_view(), name="compare"),
+    path("contact/", views.ContactView.as_view(), name="contact"),
     path("people/", views.PersonListView.as_view(), name="people"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
 ]

@@ -7,7 +7,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.generic import DetailView, ListView, TemplateView
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from people.models import Credit, Person
 from ratings.models import Attribute
@@ -20,6 +23,14 @@ from .comparison import (
     compare_query,
     compare_therapies,
     requested_slugs,
+)
+from .contact import (
+    ContactForm,
+    count_message,
+    over_rate_limit,
+    own_page,
+    prefilled,
+    send_contact_message,
 )
 from .models import AuditEntry, CancerType, GlossaryTerm, ReviewVersion
 from .pages import main_page_context, subpage_context
@@ -238,6 +249,44 @@ class GlossaryView(ListView):
 
 class AboutView(TemplateView):
     template_name = "about.html"
+
+
+@method_decorator(never_cache, name="dispatch")
+class ContactView(FormView):
+    """The contact page: a question, an error on a page, a therapy to review (therapies.contact).
+    Never cached: it carries a CSRF token, and what it shows depends on the link followed."""
+
+    template_name = "therapies/contact.html"
+    form_class = ContactForm
+    # Links fill in the form ("Report an error on this page"); the page cache lets them through.
+    uncached_query = ("kind", "about", "therapy", "sent")
+
+    def get_initial(self):
+        return prefilled(self.request.GET)
+
+    def get_context_data(self, **kwargs):
+        sent = self.request.GET.get("sent")
+        return super().get_context_data(
+            sent=sent in {"reply", "no-reply"},
+            reply_expected=sent == "reply",
+            back_to=own_page(self.request.GET.get("about", "")),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        if over_rate_limit(request):
+            # Nothing lost: the form comes back as sent, to send later or copy elsewhere.
+            context = self.get_context_data(form=form, rate_limited=True)
+            return self.render_to_response(context, status=429)
+        count_message(request)
+        send_contact_message(form=form)
+        query = {"sent": "reply" if form.cleaned_data["email"] else "no-reply"}
+        if form.cleaned_data["page"]:
+            query["about"] = form.cleaned_data["page"]
+        return redirect(f"{reverse('therapies:contact')}?{urlencode(query)}")
 
 
 class RobotsView(TemplateView):
