@@ -6,6 +6,8 @@ from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
+from .middleware import canonical_path
+
 
 @cache
 def _site_links(script_prefix: str) -> dict[str, str]:
@@ -26,6 +28,7 @@ def _site_links(script_prefix: str) -> dict[str, str]:
         "css": "css/site.css",
         "print_css": "css/print.css",
         "js": "js/site.js",
+        "og_image": "img/og-image.png",
     }.items():
         links[key] = static(path)
     return links
@@ -33,10 +36,19 @@ def _site_links(script_prefix: str) -> dict[str, str]:
 
 def site_links(request):
     """Addresses of the site-wide navigation and assets, as ``links.home``, ``links.css``, ...;
-    and ``page_url``, the page's address on the public site (for sharing and printing)."""
+    ``page_url``, the page's address on the public site (for printing); ``canonical_url``, its
+    canonical address (for rel="canonical" and sharing), None on a page no view answers; and
+    ``og_image``, the site's sharing image."""
+    links = _site_links(get_script_prefix())
+    canonical_url = None
+    if match := request.resolver_match:
+        view = getattr(match.func, "view_class", match.func)
+        canonical_url = settings.SITE_URL + canonical_path(request, view)
     return {
-        "links": _site_links(get_script_prefix()),
+        "links": links,
         "page_url": settings.SITE_URL + request.get_full_path(),
+        "canonical_url": canonical_url,
+        "og_image": settings.SITE_URL + links["og_image"],
     }
 
 

@@ -74,6 +74,13 @@ def canonical_address(request):
     view = getattr(view, "view_class", view)
     if any(request.GET.get(name, "").strip() for name in getattr(view, "uncached_query", ())):
         return SEARCH
+    return canonical_path(request, view)
+
+
+def canonical_path(request, view) -> str:
+    """The path of ``request`` with only the query parameters ``view`` names in
+    ``cached_query``: the page's address in the cache, and its rel="canonical" (a search's is
+    the page it searched, without the words)."""
     pairs = [
         (name, value)
         for name in getattr(view, "cached_query", ())

@@ -1,4 +1,7 @@
-"""Atom feeds of review updates: one for the whole site, one per therapy."""
+"""Atom feeds (RFC 4287) of review updates: one for the whole site, one per therapy.
+
+Each entry is a published version: who approved it (or the organisation), when, what kind of
+change it was and what changed, and the review's summary as its content."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -15,31 +18,73 @@ NEWEST_FIRST = [
     "name",
 ]
 
+# The kind of each change as the "what changed" page names it (templates/therapies/changes.html).
+CHANGE_LABELS = {
+    ReviewVersion.ChangeKind.FULL_REVIEW: "Full literature review",
+    ReviewVersion.ChangeKind.UPDATE: "Update",
+    ReviewVersion.ChangeKind.CORRECTION: "Correction",
+}
+FIRST_VERSION = "First published"
+
 
 def absolute(path: str) -> str:
     """The site's own address for ``path``: never the Host a request came with."""
     return settings.SITE_URL + path
 
 
+def change_label(version: ReviewVersion) -> str:
+    return CHANGE_LABELS.get(version.change_kind, FIRST_VERSION)
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom with a plain-text summary (what changed) and content (the review's summary).
+
+    Django writes the summary as ``type="html"``, which would have readers parse a therapy's
+    name or a change summary ("A < B") as markup; here both are text."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        handler.addQuickElement("summary", item["description"], {"type": "text"})
+        handler.addQuickElement("content", item["content"], {"type": "text"})
+
+
 class VersionFeed(Feed):
     """Entries are review versions; each has its own Atom id, so a new version is a new entry."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
+    author_name = settings.SITE_NAME
+
+    def author_link(self):
+        return absolute("/")
 
     def item_title(self, version):
-        return version.name
+        return f"{version.name}: {change_label(version).lower()}"
 
     def item_description(self, version):
-        return version.summary
+        """What changed, in the words shown on the review's "what changed" page."""
+        what = version.change_summary or "First published version of this review."
+        return f"{change_label(version)}. {what}"
 
     def item_link(self, version):
         return absolute(version.therapy.get_absolute_url())
 
+    def item_pubdate(self, version):
+        return version.published_at
+
     def item_updateddate(self, version):
         return version.public_modified
 
+    def item_author_name(self, version):
+        """The clinical consultant who approved the version; the organisation otherwise."""
+        person = getattr(version.approved_by, "person", None)
+        return person.display_name if person else settings.SITE_NAME
+
+    def item_author_link(self, version):
+        person = getattr(version.approved_by, "person", None)
+        return absolute(person.get_absolute_url() if person else "/")
+
     def item_extra_kwargs(self, version):
-        return {"version_number": version.number}
+        return {"version_number": version.number, "content": version.summary}
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -47,6 +92,10 @@ class VersionFeed(Feed):
         for entry in feed.items:
             entry["unique_id"] = f"{entry['link']}#version-{entry['version_number']}"
         return feed
+
+
+def public_versions():
+    return ReviewVersion.objects.select_related("therapy", "approved_by__person")
 
 
 class UpdatesFeed(VersionFeed):
@@ -59,10 +108,11 @@ class UpdatesFeed(VersionFeed):
     def feed_url(self):
         return absolute(reverse("therapies:updates_feed"))
 
+    def feed_guid(self):
+        return self.feed_url()
+
     def items(self):
-        return (
-            ReviewVersion.objects.published().select_related("therapy").order_by(*NEWEST_FIRST)[:50]
-        )
+        return public_versions().published().order_by(*NEWEST_FIRST)[:50]
 
 
 class TherapyFeed(VersionFeed):
@@ -85,11 +135,14 @@ class TherapyFeed(VersionFeed):
     def feed_url(self, version):
         return absolute(reverse("therapies:therapy_feed", args=[version.therapy.slug]))
 
+    def feed_guid(self, version):
+        return self.feed_url(version)
+
     def items(self, version):
         # The versions a therapy's feed may list (published and superseded), in one place.
         return (
-            ReviewVersion.objects.public_history()
+            public_versions()
+            .public_history()
             .filter(therapy=version.therapy_id)
-            .select_related("therapy")
             .order_by(*NEWEST_FIRST)
         )

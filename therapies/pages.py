@@ -40,12 +40,13 @@ def main_page_context(version: ReviewVersion) -> dict:
     credits = list(
         version.credits.select_related("person").defer("person__bio", "person__bio_html")
     )
+    references = list(version.page_references.filter(subpage=None).select_related("reference"))
     return {
         **review_context(version),
         "rating_rows": [(a, ratings.get(a.pk)) for a in Attribute.objects.all()],
         "credits": credits,
-        "page_references": version.page_references.filter(subpage=None).select_related("reference"),
-        "structured_data": json_ld(medical_web_page(version, credits)),
+        "page_references": references,
+        "structured_data": json_ld(medical_web_page(version, credits, references)),
     }
 
 

@@ -2,6 +2,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -180,7 +181,18 @@ def follow_former_slug(view):
 def last_public_version(slug: str) -> ReviewVersion:
     """The version of the therapy at ``slug`` the public sees: the published one; for a review
     withdrawn since, the withdrawn one; or 404."""
-    versions = ReviewVersion.objects.for_public_page().filter(therapy__slug=slug)
+    first_published = (
+        ReviewVersion.objects.public_history()
+        .filter(therapy=OuterRef("therapy"))
+        .order_by("published_at")
+        .values("published_at")[:1]
+    )
+    versions = (
+        ReviewVersion.objects.for_public_page()
+        .filter(therapy__slug=slug)
+        # For the JSON-LD's datePublished: when the review was first published, in the same query.
+        .annotate(first_published=Subquery(first_published))
+    )
     version = versions.published().first()
     if version is None:
         withdrawn = versions.filter(state=ReviewVersion.State.WITHDRAWN)

@@ -161,8 +161,9 @@ def test_a_cited_reference_changes_for_readers_only_once_a_consultant_approves(c
     assert change.state == "approved"
     jobs()
     html = page(url)
-    # Cited in the text and in a rating note (two tooltips), and in the reference list.
-    assert html.count("LDN cures cancer-related fatigue") == 3
+    # Cited in the text and in a rating note (two tooltips), in the reference list and in the
+    # JSON-LD's citations.
+    assert html.count("LDN cures cancer-related fatigue") == 4
     call_command("check_fragments")
 
 

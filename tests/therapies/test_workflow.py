@@ -316,7 +316,7 @@ def test_the_public_page_and_its_json_ld_follow_each_step(client, live, research
     html = client.get(live.therapy.get_absolute_url()).content.decode()
     today = timezone.localdate()
     assert f'"dateModified": "{today.isoformat()}"' in html
-    assert f'"lastReviewed": "{SEARCHED.isoformat()}"' in html
+    assert f'"lastReviewed": "{today.isoformat()}"' in html  # the day it was approved
     assert f'<time datetime="{today.isoformat()}">' in html  # the last update
     assert "Carla Reviewer" in html
     assert "what changed" in html
