@@ -5,7 +5,9 @@ Researchers write Markdown (CommonMark, with tables) with two additions:
 
 * ``[@key]`` cites a reference by its key; ``[@key, p. 20]`` adds a locator, and
   ``[@one; @two, pp. 3-4]`` cites several at once. Numbers are given per page, in order
-  of first citation, and each number links to the page's reference list.
+  of first citation, and each number links to the page's reference list. Each citation has
+  an id from its number and its occurrence on the page (``citation_id``), which the list links
+  back to.
 * ``[[case study]]`` marks a glossary term (matched against terms and their variants);
   ``[[case studies|case-study]]`` shows the first part and links the term whose slug follows.
 
@@ -178,6 +180,7 @@ class MarkdownPage:
     references: dict = field(default_factory=dict)
     terms: dict = field(default_factory=dict)
     numbers: dict = field(default_factory=dict)  # reference key -> number on this page
+    citations: dict = field(default_factory=dict)  # reference key -> times cited on this page
     marked: dict = field(default_factory=dict)  # glossary slug -> term, for every term marked
     missing: list = field(default_factory=list)
     id_prefix: str = "p"
@@ -194,6 +197,17 @@ class MarkdownPage:
     def new_id(self, kind: str) -> str:
         self._next_id += 1
         return f"{self.id_prefix}-{kind}-{self._next_id}"
+
+    def citation_id(self, key: str) -> str:
+        """The id of a new citation of ``key`` (already numbered): its number and how many
+        times the page has cited it so far, so the reference list can link back to each."""
+        self.citations[key] = self.citations.get(key, 0) + 1
+        return citation_id(self.id_prefix, self.numbers[key], self.citations[key])
+
+
+def citation_id(id_prefix: str, number: int, occurrence: int) -> str:
+    """The id of the ``occurrence``-th citation (from 1) of reference ``number`` on a page."""
+    return f"{id_prefix}-cite-{number}-{occurrence}"
 
 
 # --- Parsing: citations and glossary terms as markdown-it inline rules -----------------------
@@ -239,7 +253,7 @@ def _render_citation(self, tokens, idx, options, env) -> str:
         tip = page.references[key].citation + (f" ({locator})" if locator else "")
         parts.append(
             f'<span class="tip-wrap"><a aria-describedby="{escape(tip_id)}" class="cite-link" '
-            f'href="#ref-{number}">{number}</a>'
+            f'href="#ref-{number}" id="{escape(page.citation_id(key))}">{number}</a>'
             f'<span class="tip" id="{escape(tip_id)}" role="tooltip">{escape(tip)}</span></span>'
         )
     return f'<sup class="cite">{"".join(parts)}</sup>'
@@ -695,7 +709,7 @@ def _html_bound(text: str, page: MarkdownPage) -> int:
         for key, locator in _citation_items(match.group(1)):
             reference = page.references.get(key)
             tip = f"{reference.citation} ({locator})" if reference else key
-            bound += _HTML_PER_MARK + 2 * id_length + len(escape(tip))
+            bound += _HTML_PER_MARK + 3 * id_length + len(escape(tip))
     for match in _TERM.finditer(text):
         term = page.terms.get(match.group(2) or match.group(1).strip().lower())
         texts = [match.group(1)]

@@ -16,6 +16,7 @@ from cancerchoices.markdown import (
     MAX_HTML_LENGTH,
     MAX_MARKDOWN_LENGTH,
     MarkdownPage,
+    citation_id,
     cited_keys,
     marked_terms,
     render,
@@ -117,7 +118,7 @@ def test_citation_markup_numbers_locators_and_several_keys():
     first, second = re.findall(r'<sup class="cite">.*?</sup>', html)
     assert first == (
         '<sup class="cite"><span class="tip-wrap"><a aria-describedby="main-cite-1" '
-        'class="cite-link" href="#ref-1" rel="noopener noreferrer">1</a>'
+        'class="cite-link" href="#ref-1" id="main-cite-1-1" rel="noopener noreferrer">1</a>'
         '<span class="tip" id="main-cite-1" role="tooltip">Cited b. (p. 20)</span></span></sup>'
     )
     assert second.count('class="tip-wrap"') == 2
@@ -144,7 +145,23 @@ def test_numbering_continues_across_the_texts_of_one_page():
     assert 'href="#ref-3"' in second
     assert 'href="#ref-2"' in second
     ids = re.findall(r'id="([^"]+)"', first + second)
-    assert len(ids) == len(set(ids)) == 4
+    assert len(ids) == len(set(ids)) == 8  # each citation's link and tooltip
+
+
+def test_each_citation_has_an_id_from_its_number_and_its_occurrence_on_the_page():
+    page = MarkdownPage(references=references("a", "b"), id_prefix="safety")
+    first = render("A [@b]. B [@a; @b, p. 3]. C [@b].", page)
+    second = render("A note cites [@a] again.", page)
+    links = re.findall(r'href="#ref-(\d)" id="([^"]+)"', first + second)
+    assert links == [
+        ("1", "safety-cite-1-1"),
+        ("2", "safety-cite-2-1"),
+        ("1", "safety-cite-1-2"),
+        ("1", "safety-cite-1-3"),
+        ("2", "safety-cite-2-2"),
+    ]
+    assert page.citations == {"b": 3, "a": 2}
+    assert citation_id("safety", 1, 3) == "safety-cite-1-3"
 
 
 def test_citations_and_terms_inside_code_are_code():

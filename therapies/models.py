@@ -31,6 +31,7 @@ from simple_history.models import HistoricalRecords
 
 from cancerchoices.markdown import (
     MarkdownPage,
+    citation_id,
     cited_keys,
     marked_terms,
     validate_markdown,
@@ -631,6 +632,8 @@ class PageReference(models.Model):
     )
     reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
     number = models.PositiveSmallIntegerField()
+    # How many times the page cites it: the list links back to each citation.
+    citation_count = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["number"]
@@ -644,6 +647,30 @@ class PageReference(models.Model):
 
     def __str__(self):
         return f"[{self.number}] {self.reference.key}"
+
+    def backlinks(self) -> list[tuple[str, str]]:
+        """(label, citation id) of each place the page cites the reference, in page order:
+        the labels are a, b, c... (z, then aa, ab...)."""
+        prefix = page_id_prefix(self.subpage)
+        return [
+            (_letters(n), citation_id(prefix, self.number, n))
+            for n in range(1, self.citation_count + 1)
+        ]
+
+
+def page_id_prefix(subpage: SubPage | None) -> str:
+    """What the ids of a review page's citations and tooltips start with: "main" on the main
+    page, the kind on a sub-page."""
+    return subpage.kind if subpage is not None else "main"
+
+
+def _letters(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa."""
+    label = ""
+    while n:
+        n, remainder = divmod(n - 1, 26)
+        label = chr(ord("a") + remainder) + label
+    return label
 
 
 class GlossaryTerm(SharedRecord):

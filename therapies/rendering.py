@@ -25,7 +25,14 @@ from cancerchoices.tasks import run_like_a_request
 from people.models import Person
 from ratings.models import Rating
 
-from .models import GlossaryTerm, PageReference, ReviewVersion, SubPage, markdown_page_for
+from .models import (
+    GlossaryTerm,
+    PageReference,
+    ReviewVersion,
+    SubPage,
+    markdown_page_for,
+    page_id_prefix,
+)
 
 
 @dataclass
@@ -35,7 +42,7 @@ class VersionFragments:
     body_html: str = ""
     note_html: dict = field(default_factory=dict)  # rating pk -> HTML
     subpage_html: dict = field(default_factory=dict)  # sub-page pk -> HTML
-    # (sub-page pk or None for the main page, reference pk, number), in page order
+    # (sub-page pk or None for the main page, reference pk, number, times cited), in page order
     page_references: list = field(default_factory=list)
     marked_term_ids: set = field(default_factory=set)
     # Citations and terms that resolve to nothing ("@key", "[[term]]"): a version with any is
@@ -56,20 +63,23 @@ def fresh_fragments(version: ReviewVersion) -> VersionFragments:
     )
     fragments = VersionFragments()
 
-    main = MarkdownPage(references=shared.references, terms=shared.terms, id_prefix="main")
+    main = MarkdownPage(
+        references=shared.references, terms=shared.terms, id_prefix=page_id_prefix(None)
+    )
     fragments.body_html = render(version.body, main)
     for rating in ratings:
         fragments.note_html[rating.pk] = render(rating.note, main)
     pages = [(None, main)]
     for subpage in subpages:
         page = MarkdownPage(
-            references=shared.references, terms=shared.terms, id_prefix=subpage.kind
+            references=shared.references, terms=shared.terms, id_prefix=page_id_prefix(subpage)
         )
         fragments.subpage_html[subpage.pk] = render(subpage.body, page, top_level=2)
         pages.append((subpage.pk, page))
     for subpage_pk, page in pages:
         fragments.page_references += [
-            (subpage_pk, page.references[key].pk, number) for key, number in page.numbers.items()
+            (subpage_pk, page.references[key].pk, number, page.citations[key])
+            for key, number in page.numbers.items()
         ]
         fragments.marked_term_ids |= {term.pk for term in page.marked.values()}
         fragments.missing += [marker for marker in page.missing if marker not in fragments.missing]
@@ -84,7 +94,7 @@ def stored_fragments(version: ReviewVersion) -> VersionFragments:
         subpage_html=dict(version.subpages.values_list("pk", "body_html")),
         page_references=list(
             version.page_references.order_by("subpage_id", "number").values_list(
-                "subpage_id", "reference_id", "number"
+                "subpage_id", "reference_id", "number", "citation_count"
             )
         ),
         marked_term_ids=set(version.marked_terms.values_list("pk", flat=True)),
@@ -106,8 +116,14 @@ def render_version(version: ReviewVersion) -> None:
     )
     version.page_references.all().delete()
     PageReference.objects.bulk_create(
-        PageReference(version=version, subpage_id=subpage, reference_id=reference, number=number)
-        for subpage, reference, number in fragments.page_references
+        PageReference(
+            version=version,
+            subpage_id=subpage,
+            reference_id=reference,
+            number=number,
+            citation_count=citations,
+        )
+        for subpage, reference, number, citations in fragments.page_references
     )
     version.marked_terms.set(fragments.marked_term_ids)
 

@@ -2,9 +2,61 @@
 // Escape hides an open glossary or citation tooltip without moving focus (WCAG 1.4.13).
 document.addEventListener("keydown", function (event) {
   if (event.key !== "Escape") return;
-  document.querySelectorAll(".tip-wrap:hover, .tip-wrap:focus-within").forEach(function (wrap) {
+  document.querySelectorAll(".tip-wrap:hover, .tip-wrap:focus-within, .tip-open").forEach(function (wrap) {
+    wrap.classList.remove("tip-open");
     wrap.classList.add("tip-dismissed");
   });
+});
+
+// A tip that would run past the right edge of the screen (a term at the end of a line) moves
+// left, just enough; on a phone the CSS already spans it across the screen.
+function keepTipOnScreen(wrap) {
+  var tip = wrap.querySelector(":scope > .tip");
+  if (!tip) return;
+  tip.style.removeProperty("--tip-shift");
+  var box = tip.getBoundingClientRect();
+  if (!box.width) return;
+  var margin = 8;
+  var shift = Math.min(0, document.documentElement.clientWidth - margin - box.right);
+  shift = Math.max(shift, margin - box.left);
+  if (shift) tip.style.setProperty("--tip-shift", shift + "px");
+}
+["mouseover", "focusin"].forEach(function (type) {
+  document.addEventListener(type, function (event) {
+    var wrap = event.target.closest && event.target.closest(".tip-wrap");
+    if (wrap) keepTipOnScreen(wrap);
+  });
+});
+
+// On a touch screen a tap on a glossary term shows its definition in place instead of leaving
+// the page; a second tap, a tap elsewhere or Escape closes it. (Without this script, or with a
+// mouse or keyboard, the term is a link to its entry in the glossary.)
+var lastPointer = "";
+document.addEventListener("pointerdown", function (event) {
+  lastPointer = event.pointerType;
+  document.querySelectorAll(".tip-open").forEach(function (wrap) {
+    if (!wrap.contains(event.target)) wrap.classList.remove("tip-open");
+  });
+});
+document.addEventListener("click", function (event) {
+  var term = lastPointer === "touch" && event.target.closest && event.target.closest("a.term");
+  if (!term || !term.parentElement.classList.contains("tip-wrap")) return;
+  event.preventDefault();
+  var wrap = term.parentElement;
+  var opening = !wrap.classList.contains("tip-open");
+  wrap.classList.toggle("tip-open", opening);
+  wrap.classList.toggle("tip-dismissed", !opening);
+  if (opening) keepTipOnScreen(wrap);
+});
+
+// A link back to a citation inside a closed "See more" opens it (where the browser does not).
+window.addEventListener("hashchange", function () {
+  var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  var details = target && target.closest("details:not([open])");
+  if (details) {
+    details.open = true;
+    target.scrollIntoView();
+  }
 });
 document.addEventListener("focusin", function (event) {
   document.querySelectorAll(".tip-dismissed").forEach(function (wrap) {
