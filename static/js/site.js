@@ -92,3 +92,13 @@ window.addEventListener("afterprint", function () {
   });
   openedForPrint = [];
 });
+
+// A link to a rating (from "Our ratings in brief") opens its evidence note; without this file the
+// link still lands on the rating, with "See more" beside it.
+function openTargetedNote() {
+  var row = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
+  var note = row && row.classList.contains("rating-row") && row.querySelector("details.see-more");
+  if (note) note.open = true;
+}
+window.addEventListener("hashchange", openTargetedNote);
+openTargetedNote();

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -8,6 +9,7 @@ from django.utils import timezone
 from ratings.models import Attribute
 from tests.factories import (
     PersonFactory,
+    RatingFactory,
     UserFactory,
     VersionFactory,
     build_review,
@@ -34,7 +36,7 @@ def test_therapy_page_shows_every_part_of_the_review(client):
     assert html.count('class="rating-row"') == 7
     assert "2 of 5" in html
     assert "4 of 5" in html
-    assert html.count("Not rated yet") == 5
+    assert html.count("Not rated yet") == 5 * 2  # in the ratings in brief and in full
     assert "Preliminary evidence" in html
     assert "<details" in html
     assert "See more" in html
@@ -183,3 +185,92 @@ def test_the_overdue_notice_is_decided_when_the_page_is_read(client, monkeypatch
     cache.clear()  # as when the cached page expires; nothing was re-rendered
     html = client.get(url).content.decode()
     assert html.count("due for a fresh look at the research") == 1
+
+
+def section(html: str, marker: str, end: str = "</section>") -> str:
+    """The part of ``html`` from ``marker`` to the first ``end`` after it."""
+    start = html.index(marker)
+    return html[start : html.index(end, start)]
+
+
+def test_the_seven_ratings_in_brief_come_first_each_linking_to_its_evidence_note(client):
+    version = build_review()
+    RatingFactory(version=version, attribute=Attribute.objects.get(code="cancer_risk"), score=0)
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert (
+        html.index("<h1>")
+        < html.index('id="ratings-summary"')
+        < html.index("Low-dose naltrexone at a glance")
+        < html.index('id="ratings-heading"')
+    )
+    summary = section(html, 'id="ratings-summary"')
+    codes = list(Attribute.objects.values_list("code", flat=True))
+    assert re.findall(r'<a class="summary-row" href="#rating-([\w-]+)">', summary) == codes
+    for code in codes:
+        # the full rating with its evidence note, further down
+        assert f'<li class="rating-row" id="rating-{code}">' in html
+    for attribute in Attribute.objects.all():
+        assert f'<span class="summary-label">{attribute.short_label}' in summary
+    # The score in words beside the scale (hidden from screen readers), "Not rated yet" unlike 0.
+    assert summary.count('<span class="scale') == 7
+    assert summary.count('aria-hidden="true"') == 7
+    assert "2 of 5" in summary
+    assert "4 of 5" in summary
+    assert "0 of 5" in summary
+    assert summary.count("Not rated yet") == 4
+    assert summary.count("Preliminary evidence") == 1
+
+
+def test_the_dates_show_once_near_the_top_with_the_next_full_review_due(client):
+    version = build_review()
+    person = PersonFactory(name="Dana Reviewer", user=UserFactory())
+    approved_at = datetime.datetime(2023, 12, 10, 12, tzinfo=datetime.UTC)
+    ReviewVersion.objects.filter(pk=version.pk).update(
+        approved_by=person.user, approved_at=approved_at
+    )
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert html.count('<dl class="review-dates">') == 1
+    assert html.index('<dl class="review-dates">') < html.index("Low-dose naltrexone at a glance")
+    dates = section(html, '<dl class="review-dates">', "</dl>")
+    labels = re.findall(r"<dt>([^<]+)</dt>", dates)
+    assert labels == [
+        "Clinically reviewed by",
+        "Last updated",
+        "Literature last reviewed",
+        "Next full review due",
+    ]
+    assert f'<a href="{person.get_absolute_url()}">Dana Reviewer' in dates
+    assert "December 10, 2023" in dates
+    assert "December 12, 2023" in dates
+    assert '<time datetime="2021-09">September 2021</time>' in dates
+    due = version.next_review_due
+    assert f'<time datetime="{due:%Y-%m}">{due:%B %Y}</time>' in dates
+    assert "(overdue)" in dates  # reviewed in 2021: the notice below says what that means
+    assert html.count("due for a fresh look at the research") == 1
+
+
+def test_a_review_not_yet_due_shows_when_it_will_be(client):
+    version = build_review()
+    this_month = timezone.localdate().replace(day=1)
+    ReviewVersion.objects.filter(pk=version.pk).update(literature_reviewed=this_month)
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    due = ReviewVersion.objects.get(pk=version.pk).next_review_due
+    dates = section(html, '<dl class="review-dates">', "</dl>")
+    assert f"{due:%B %Y}</time>" in dates
+    assert "(overdue)" not in dates
+    assert "due for a fresh look" not in html
+
+
+def test_a_sub_page_names_its_review_in_one_line_instead_of_repeating_it(client):
+    version = build_review()
+    url = reverse("therapies:subpage", args=[version.therapy.slug, "safety"])
+    page = client.get(url).content.decode()
+    body = page[page.index("<main") :]
+    assert version.summary not in body  # only in the page's description for search engines
+    assert 'class="dek"' not in body
+    assert 'id="ratings-summary"' not in body
+    assert 'class="summary-row"' not in body
+    line = section(body, '<p class="review-context">', "</p>")
+    assert "Part of our review of low-dose naltrexone." in line
+    assert f'href="{version.therapy.get_absolute_url()}#ratings-summary"' in line
+    assert body.count('<dl class="review-dates">') == 1
