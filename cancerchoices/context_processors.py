@@ -19,7 +19,12 @@ def _site_links(script_prefix: str) -> dict[str, str]:
         "methodology": "ratings:methodology",
         "glossary": "therapies:glossary",
         "people": "therapies:people",
+        "compare": "therapies:compare",
         "about": "about",
+        "contact": "therapies:contact",
+        "accessibility": "accessibility",
+        "privacy": "privacy",
+        "favicon": "favicon",
         "updates_feed": "therapies:updates_feed",
     }
     links = {key: reverse(name) for key, name in names.items()}
@@ -28,6 +33,8 @@ def _site_links(script_prefix: str) -> dict[str, str]:
         "css": "css/site.css",
         "print_css": "css/print.css",
         "js": "js/site.js",
+        "logo": "img/logo.svg",
+        "touch_icon": "img/apple-touch-icon.png",
         "og_image": "img/og-image.png",
     }.items():
         links[key] = static(path)

@@ -7,7 +7,14 @@ from cancerchoices import health, media
 from therapies.admin_views import staff_settings_view
 from therapies.markdownx_views import ImageUploadView, MarkdownPreviewView
 from therapies.sitemaps import sitemaps
-from therapies.views import AboutView, HomeView, RobotsView
+from therapies.views import (
+    AboutView,
+    AccessibilityView,
+    FaviconView,
+    HomeView,
+    PrivacyView,
+    RobotsView,
+)
 
 # A database error raised outside a view is answered like one raised in it: 503, Retry-After.
 handler500 = "cancerchoices.health.server_error"
@@ -17,6 +24,9 @@ urlpatterns = [
     path("healthz/ready", health.ready, name="health-ready"),
     path("", HomeView.as_view(), name="home"),
     path("about/", AboutView.as_view(), name="about"),
+    path("accessibility/", AccessibilityView.as_view(), name="accessibility"),
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("", include("therapies.urls")),

@@ -43,6 +43,9 @@ def query_counts(client, person) -> dict[str, int]:
         "what changed": reverse("therapies:changes", args=[therapy.slug]),
         "sitemap": "/sitemap.xml",
         "about": reverse("about"),
+        "accessibility": reverse("accessibility"),
+        "privacy": reverse("privacy"),
+        "favicon": reverse("favicon"),
     }
     counts = {}
     for name, url in urls.items():
@@ -59,11 +62,13 @@ def test_list_pages_and_feeds_run_as_many_queries_for_2_as_for_25_reviews(client
     add_reviews(23, person)
     large = query_counts(client, person)
     assert large == small
-    # One query per section of the sitemap; the "about" page reads nothing; "what changed"
-    # reads the review, its published versions and its withdrawals.
+    # One query per section of the sitemap; the "about", accessibility and privacy pages and
+    # the favicon read nothing; "what changed" reads the review, its published versions and its
+    # withdrawals.
     assert small == {
         "people": 1, "person": 2, "glossary": 1, "methodology": 2, "updates feed": 1,
-        "therapy feed": 2, "what changed": 3, "sitemap": 8, "about": 0,
+        "therapy feed": 2, "what changed": 3, "sitemap": 8, "about": 0, "accessibility": 0,
+        "privacy": 0, "favicon": 0,
     }  # fmt: skip
 
 

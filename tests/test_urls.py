@@ -17,6 +17,8 @@ def public_urls(version):
     urls = [
         reverse("home"),
         reverse("about"),
+        reverse("accessibility"),
+        reverse("privacy"),
         reverse("therapies:list"),
         reverse("therapies:glossary"),
         reverse("ratings:methodology"),

@@ -30,6 +30,8 @@ class SitePageSitemap(Sitemap):
             "therapies:glossary",
             "therapies:people",
             "about",
+            "accessibility",
+            "privacy",
         ]
 
     def location(self, name):

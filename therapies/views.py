@@ -1,9 +1,11 @@
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,7 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from people.models import Credit, Person
 from ratings.models import Attribute
@@ -261,6 +263,23 @@ class GlossaryView(ListView):
 
 class AboutView(TemplateView):
     template_name = "about.html"
+
+
+class AccessibilityView(TemplateView):
+    template_name = "accessibility.html"
+
+
+class PrivacyView(TemplateView):
+    template_name = "privacy.html"
+
+
+class FaviconView(View):
+    """/favicon.ico, which browsers and feed readers ask for whatever a page links to. The
+    page cache stores it like a page (its ETag and max-age included)."""
+
+    def get(self, request):
+        icon = Path(finders.find("img/favicon.ico")).read_bytes()
+        return HttpResponse(icon, content_type="image/vnd.microsoft.icon")
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -49,6 +49,8 @@ def public_pages() -> dict[str, str]:
         "people": reverse("therapies:people"),
         "person": lead.get_absolute_url(),
         "about": reverse("about"),
+        "accessibility": reverse("accessibility"),
+        "privacy": reverse("privacy"),
         "not-found": "/no-such-page/",
     }
     optional = {
