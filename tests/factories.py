@@ -202,6 +202,9 @@ def build_review(reference_count=2, reviewer_count=2, name="Low-dose naltrexone"
     version = PublishedVersionFactory(
         name=name,
         body=f"Used off-label; studied in [[case study|case-study]] reports. {citations}",
+        cautions_avoid_if="- People who take opioid pain medicines.",
+        cautions_interactions="- **Opioid pain medicines**: it blocks them.",
+        cautions_stop_and_call="- Pain that your usual pain medicine no longer controls.",
     )
     RatingFactory(
         version=version,

@@ -48,7 +48,7 @@ from .workflow import STEPS, WorkflowError, available_steps
 # What a new review's first version asks for; the rest is added once it is saved.
 NEW_VERSION_FIELDS = [
     "therapy", "name", "alternate_names", "category", "cancer_types", "is_sample", "summary",
-    "body",
+    "body", *ReviewVersion.CAUTION_FIELDS,
 ]  # fmt: skip
 
 
@@ -272,6 +272,9 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
                                    "alternate_names",
                            "category", "cancer_types", "is_sample", "summary", "body",
                            "seen_revision"]}),
+        ("Cautions", {"fields": ReviewVersion.CAUTION_FIELDS,
+                      "description": "Shown in a box near the top of the main page and in "
+                                     "print, and linked from the Safety rating."}),
         ("Change", {"fields": ["change_kind", "change_summary", "literature_search",
                                "approval"]}),
         ("Dates (set by publishing)", {"fields": ["last_updated", "literature_reviewed",

@@ -46,9 +46,12 @@ REVIEW = (
         "change_summary": str,
         "ratings": dict,
         "credits": list,
+        "cautions": dict,
     },
     {"alternate_names": str, "cancer_types": list, "review_interval_months": int},
 )
+# The cautions: ReviewVersion's cautions_avoid_if, cautions_interactions, cautions_stop_and_call.
+CAUTIONS = {"avoid_if": str, "interactions": str, "stop_and_call": str}, {}
 RATING = {"note": str}, {"score": int, "level": str}
 CREDIT = {"person": str, "role": str}, {}
 SUBPAGE = {}, {"title": str}
@@ -192,6 +195,7 @@ class _Reader:
             code: self.checked(f"{where}, ratings.{code}", rating, RATING)
             for code, rating in fields["ratings"].items()
         }
+        fields["cautions"] = self.checked(f"{where}, cautions", fields["cautions"], CAUTIONS)
         fields["credits"] = [
             self.checked(f"{where}, credit number {number}", credit, CREDIT)
             for number, credit in enumerate(fields["credits"], start=1)

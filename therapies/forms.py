@@ -33,7 +33,7 @@ class ReviewVersionForm(forms.ModelForm):
         model = ReviewVersion
         fields = [
             "therapy", "name", "alternate_names", "category", "cancer_types", "is_sample",
-            "review_interval_months", "summary", "body",
+            "review_interval_months", "summary", "body", *ReviewVersion.CAUTION_FIELDS,
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

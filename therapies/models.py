@@ -141,7 +141,8 @@ def name_in_sentence(name: str) -> str:
 # included: 0.8 ms against 1.6 ms for the query in make bench's data set).
 PUBLIC_PAGE_FIELDS = [
     "number", "state", "name", "alternate_names", "is_sample", "review_interval_months",
-    "summary", "body_html", "last_updated", "literature_reviewed", "approved_at",
+    "summary", "body_html", "cautions_avoid_if_html", "cautions_interactions_html",
+    "cautions_stop_and_call_html", "last_updated", "literature_reviewed", "approved_at",
     "published_at", "therapy__slug", "category__name", "approved_by__username",
     "approved_by__first_name", "approved_by__last_name", "approved_by__person__name",
     "approved_by__person__slug", "approved_by__person__credentials",
@@ -285,6 +286,35 @@ class ReviewVersion(models.Model):
         ),
     )
     body_html = models.TextField(blank=True, editable=False)
+    # The cautions: shown in a box near the top of the main page (above "at a glance", so
+    # their citations are numbered first) and in print.
+    cautions_avoid_if = MarkdownxField(
+        "who should not use it",
+        blank=True,
+        validators=[validate_markdown, validate_citations],
+        help_text=(
+            "Cautions: who should not use it, or only with their care team's advice (a few "
+            "short bullets in Markdown, citations as in the text above)."
+        ),
+    )
+    cautions_interactions = MarkdownxField(
+        "interactions",
+        blank=True,
+        validators=[validate_markdown, validate_citations],
+        help_text=(
+            "Cautions: interactions with cancer treatments (chemotherapy, radiotherapy, "
+            "surgery, hormone and targeted therapies) and with other medicines or supplements."
+        ),
+    )
+    cautions_stop_and_call = MarkdownxField(
+        "when to stop and call the care team",
+        blank=True,
+        validators=[validate_markdown, validate_citations],
+        help_text="Cautions: the signs that mean stop using it and call the care team.",
+    )
+    cautions_avoid_if_html = models.TextField(blank=True, editable=False)
+    cautions_interactions_html = models.TextField(blank=True, editable=False)
+    cautions_stop_and_call_html = models.TextField(blank=True, editable=False)
     # The index of what the version's texts mark (its citations are PageReference rows):
     # which versions to render again when a term's definition changes, and which terms'
     # slugs may not be renamed.
@@ -356,8 +386,15 @@ class ReviewVersion(models.Model):
 
     # History keeps what people wrote; the rest is derived from it on every save.
     history = HistoricalRecords(
-        excluded_fields=["body_html", "search_document"], m2m_fields=[cancer_types]
-    )
+        excluded_fields=[
+            "body_html", "cautions_avoid_if_html", "cautions_interactions_html",
+            "cautions_stop_and_call_html", "search_document",
+        ],
+        m2m_fields=[cancer_types],
+    )  # fmt: skip
+
+    # The cautions' Markdown fields, in the order the page shows them.
+    CAUTION_FIELDS = ["cautions_avoid_if", "cautions_interactions", "cautions_stop_and_call"]
 
     class Meta:
         ordering = ["name", "-number"]
@@ -412,6 +449,11 @@ class ReviewVersion(models.Model):
             + SearchVector("body", weight="C", config="english")
         )
         ReviewVersion.objects.filter(pk=self.pk).update(search_document=words)
+
+    @property
+    def has_cautions(self) -> bool:
+        """Whether any part of the cautions is written (the page shows the box)."""
+        return any(getattr(self, f"{name}_html") for name in self.CAUTION_FIELDS)
 
     @property
     def is_published(self) -> bool:

@@ -40,6 +40,7 @@ class VersionFragments:
     """Everything stored for one version, freshly rendered from its Markdown."""
 
     body_html: str = ""
+    cautions_html: dict = field(default_factory=dict)  # caution field name -> HTML
     note_html: dict = field(default_factory=dict)  # rating pk -> HTML
     subpage_html: dict = field(default_factory=dict)  # sub-page pk -> HTML
     # (sub-page pk or None for the main page, reference pk, number, times cited), in page order
@@ -53,19 +54,22 @@ class VersionFragments:
 def fresh_fragments(version: ReviewVersion) -> VersionFragments:
     """Render ``version``'s Markdown as a save would, without storing anything.
 
-    The main page numbers references across the "at a glance" text and the rating notes, in
-    page order; each sub-page numbers its own.
+    The main page numbers references across the cautions, the "at a glance" text and the
+    rating notes, in page order; each sub-page numbers its own.
     """
     ratings = list(version.ratings.order_by("attribute__order"))
     subpages = list(version.subpages.all())
+    cautions = {name: getattr(version, name) for name in ReviewVersion.CAUTION_FIELDS}
     shared = markdown_page_for(
-        version.body, *(r.note for r in ratings), *(s.body for s in subpages)
+        *cautions.values(), version.body, *(r.note for r in ratings), *(s.body for s in subpages)
     )
     fragments = VersionFragments()
 
     main = MarkdownPage(
         references=shared.references, terms=shared.terms, id_prefix=page_id_prefix(None)
     )
+    for name, text in cautions.items():
+        fragments.cautions_html[name] = render(text, main, top_level=4)
     fragments.body_html = render(version.body, main)
     for rating in ratings:
         fragments.note_html[rating.pk] = render(rating.note, main)
@@ -90,6 +94,7 @@ def stored_fragments(version: ReviewVersion) -> VersionFragments:
     """What is stored for ``version`` now, in the shape of ``fresh_fragments``."""
     return VersionFragments(
         body_html=version.body_html,
+        cautions_html={name: getattr(version, f"{name}_html") for name in version.CAUTION_FIELDS},
         note_html=dict(version.ratings.values_list("pk", "note_html")),
         subpage_html=dict(version.subpages.values_list("pk", "body_html")),
         page_references=list(
@@ -105,8 +110,11 @@ def stored_fragments(version: ReviewVersion) -> VersionFragments:
 def render_version(version: ReviewVersion) -> None:
     """Store the fragments of ``version``: its rendered Markdown and what it cites and marks."""
     fragments = fresh_fragments(version)
-    ReviewVersion.objects.filter(pk=version.pk).update(body_html=fragments.body_html)
-    version.body_html = fragments.body_html
+    stored = {"body_html": fragments.body_html}
+    stored |= {f"{name}_html": html for name, html in fragments.cautions_html.items()}
+    ReviewVersion.objects.filter(pk=version.pk).update(**stored)
+    for name, html in stored.items():
+        setattr(version, name, html)
     Rating.objects.bulk_update(
         [Rating(pk=pk, note_html=html) for pk, html in fragments.note_html.items()], ["note_html"]
     )
@@ -134,6 +142,10 @@ def version_differences(version: ReviewVersion) -> list[str]:
     differences = []
     if fresh.body_html != stored.body_html:
         differences.append("the 'at a glance' text")
+    for name, html in fresh.cautions_html.items():
+        if html != stored.cautions_html.get(name):
+            label = ReviewVersion._meta.get_field(name).verbose_name
+            differences.append(f"the cautions' '{label}' text")
     for pk in fresh.note_html.keys() | stored.note_html.keys():
         if fresh.note_html.get(pk) != stored.note_html.get(pk):
             differences.append(f"the evidence note of rating {pk}")

@@ -145,6 +145,12 @@ def _content(version, *, cancer_types, ratings, subpages, credits) -> Content:
         ("Review", "Sample content"): "yes" if version.is_sample else "",
         ("Review", "Review interval"): f"{version.review_interval_months} months",
         ("Review", "Summary"): version.summary,
+        **{
+            ("Cautions", version._meta.get_field(name).verbose_name.capitalize()): getattr(
+                version, name
+            )
+            for name in ReviewVersion.CAUTION_FIELDS
+        },
         ("Review", "At a glance"): version.body,
         ("Review", "Last update"): f"{version.last_updated:%B %-d, %Y}"
         if version.last_updated
@@ -166,7 +172,8 @@ def _content(version, *, cancer_types, ratings, subpages, credits) -> Content:
         values[("Credits", f"{credit.person} ({credit.get_role_display()})")] = "credited"
     # Numbered per page in order of first citation: the main page across its text and rating
     # notes, each sub-page on its own (as rendering numbers them).
-    pages = [(MAIN_PAGE, [version.body, *(rating.note for rating in ratings)])]
+    cautions = [getattr(version, name) for name in ReviewVersion.CAUTION_FIELDS]
+    pages = [(MAIN_PAGE, [*cautions, version.body, *(rating.note for rating in ratings)])]
     pages += [(subpage.get_kind_display(), [subpage.body]) for subpage in subpages]
     numbers: dict[str, dict[str, int]] = {}
     for page, texts in pages:
@@ -232,8 +239,8 @@ def diff_versions(old: ReviewVersion | None, new: ReviewVersion) -> list[Change]
 HISTORY_FIELDS = {
     ReviewVersion: [
         "state", "name", "alternate_names", "category", "cancer_types", "is_sample",
-        "review_interval_months", "summary", "body", "change_kind", "change_summary",
-        "last_updated", "literature_reviewed", "publish_at",
+        "review_interval_months", "summary", *ReviewVersion.CAUTION_FIELDS, "body",
+        "change_kind", "change_summary", "last_updated", "literature_reviewed", "publish_at",
     ],
     Rating: ["attribute", "score", "evidence_level", "note"],
     SubPage: ["kind", "title", "body"],

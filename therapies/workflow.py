@@ -97,6 +97,8 @@ def content_fingerprint(version: ReviewVersion) -> str:
         "review_interval_months": version.review_interval_months,
         "summary": version.summary,
         "body": version.body,
+        # Only the parts written, so approvals given before the cautions existed still hold.
+        **{name: text for name in ReviewVersion.CAUTION_FIELDS if (text := getattr(version, name))},
         "ratings": sorted(
             version.ratings.values_list("attribute_id", "score", "evidence_level_id", "note")
         ),
@@ -490,7 +492,7 @@ def start_draft(therapy, user) -> ReviewVersion:
 # and credits); the change, approval and workflow fields start empty.
 COPIED_FIELDS = [
     "name", "alternate_names", "category_id", "is_sample", "review_interval_months", "summary",
-    "body", "last_updated", "literature_reviewed",
+    "body", *ReviewVersion.CAUTION_FIELDS, "last_updated", "literature_reviewed",
 ]  # fmt: skip
 
 

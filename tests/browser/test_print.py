@@ -23,6 +23,10 @@ def test_review_prints_as_a_handout(live_server, page, screenshot_dir):
     # The page's public address, whatever host served it.
     assert settings.SITE_URL + version.therapy.get_absolute_url() in source.inner_text()
     assert page.locator(".review-dates").first.is_visible()
+    # The cautions print near the top, whole; the Safety rating's link to them does not.
+    cautions = page.locator("#cautions")
+    assert cautions.get_by_text("People who take opioid pain medicines.").is_visible()
+    assert not page.locator(".rating-cautions").is_visible()
     # Evidence notes show although nobody opened them; glossary tooltips stay out of the way.
     assert page.locator("#rating-treatment_outcomes details .prose").is_visible()
     assert not page.locator(".tip").first.is_visible()

@@ -40,6 +40,40 @@ def test_see_more_opens_from_the_keyboard(live_server, page):
     assert page.locator("#rating-treatment_outcomes details").get_attribute("open") is not None
 
 
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_cautions_sit_above_the_prose_fit_the_screen_and_the_safety_rating_leads_to_them(
+    live_server, browser, width
+):
+    version = build_review()
+    # Without JavaScript, as a reader with it turned off sees the page.
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(live_server.url + version.therapy.get_absolute_url())
+
+    cautions = page.locator("#cautions")
+    box = cautions.bounding_box()
+    glance = page.locator("#glance-heading").bounding_box()
+    assert box["y"] + box["height"] <= glance["y"]
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    headings = cautions.locator("h3").all_inner_texts()
+    assert headings == [
+        "Who should not use it",
+        "Interactions with cancer treatments and other medicines",
+        "When to stop and call your care team",
+    ]
+
+    page.locator("#rating-safety").get_by_role("link", name="Read the cautions").click()
+    assert page.url.endswith("#cautions")
+    assert page.locator("#cautions-heading").is_visible()
+    heading_top = page.locator("#cautions-heading").bounding_box()["y"]
+    assert 0 <= heading_top < 800
+    context.close()
+
+
 # As long as the demo's: a review's one-sentence summary runs to three or four lines on a phone.
 LONG_SUMMARY = (
     "A prescription drug given off-label in small doses to people with cancer, with a few "

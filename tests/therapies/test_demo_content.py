@@ -61,6 +61,8 @@ def demo_markdown_texts():
         yield person.where, person.fields.get("bio", "")
     for review in content.reviews:
         yield review.where, review.fields["body"]
+        for part, text in review.fields["cautions"].items():
+            yield f"{review.where}, cautions.{part}", text
         for code, rating in review.fields["ratings"].items():
             yield f"{review.where}, ratings.{code}", rating["note"]
         for subpage in review.fields["subpages"]:
@@ -155,6 +157,23 @@ def test_ldn_has_subpages_and_credits(ldn):
     roles = list(ldn.credits.order_by("order").values_list("role", flat=True))
     assert roles == ["lead_researcher", "clinical_reviewer", "expert_reviewer"]
     assert all(credit.person.is_sample for credit in ldn.credits.all())
+
+
+@pytest.mark.django_db
+def test_every_demo_review_has_its_three_cautions_on_its_page(client):
+    load_demo()
+    for version in ReviewVersion.objects.published():
+        for name in ReviewVersion.CAUTION_FIELDS:
+            assert "<li>" in getattr(version, f"{name}_html"), (version.therapy.slug, name)
+        html = client.get(version.therapy.get_absolute_url()).content.decode()
+        assert html.index('id="cautions"') < html.index('id="glance-heading"'), version.name
+    ldn = ReviewVersion.objects.published().get(therapy__slug="low-dose-naltrexone")
+    assert "opioid pain medicines" in ldn.cautions_avoid_if_html
+    assert "<strong>Opioid pain medicines</strong>" in ldn.cautions_interactions_html
+    green_tea = ReviewVersion.objects.published().get(therapy__slug="green-tea")
+    assert "Bortezomib" in green_tea.cautions_interactions_html
+    melatonin = ReviewVersion.objects.published().get(therapy__slug="melatonin")
+    assert "Sleeping pills, sedatives" in melatonin.cautions_interactions_html
 
 
 @pytest.mark.django_db
@@ -273,6 +292,13 @@ def test_every_demo_text_validates(db):
     assert problems == []
     stored_html = [
         *ReviewVersion.objects.values_list("body_html", flat=True),
+        *(
+            html
+            for row in ReviewVersion.objects.values_list(
+                *(f"{name}_html" for name in ReviewVersion.CAUTION_FIELDS)
+            )
+            for html in row
+        ),
         *Rating.objects.values_list("note_html", flat=True),
         *SubPage.objects.values_list("body_html", flat=True),
     ]
@@ -316,6 +342,12 @@ def test_every_stored_fragment_of_the_demo_equals_a_fresh_render(capsys):
             'term = "case study"',
             'name = "case study"',
             "demo/glossary.toml, [[term]] number 1: missing term",
+        ),
+        (
+            "reviews/yoga.md",
+            "stop_and_call = ",
+            "stop_and_cal = ",
+            "demo/reviews/yoga.md, cautions: missing stop_and_call",
         ),
         # Refused on save, as the admin refuses it: by then the reviews before it are written.
         (

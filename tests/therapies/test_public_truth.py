@@ -125,6 +125,16 @@ def test_the_consistency_check_names_a_stale_fragment(capsys):
     call_command("check_fragments")
 
 
+def test_the_consistency_check_names_a_stale_part_of_the_cautions(capsys):
+    version = build_review()
+    ReviewVersion.objects.filter(pk=version.pk).update(cautions_interactions_html="<p>old</p>")
+    with pytest.raises(CommandError, match="differ from a fresh render"):
+        call_command("check_fragments")
+    assert "the cautions' 'interactions' text" in capsys.readouterr().out
+    call_command("check_fragments", "--repair")
+    call_command("check_fragments")
+
+
 # 3. Nothing a reader sees changes without the approval it needs.
 
 

@@ -46,6 +46,30 @@ def test_only_changed_rows_are_listed():
     ]
 
 
+def test_changed_cautions_are_listed_under_their_part_and_number_their_citations_first():
+    ReferenceFactory(key="label")
+    live = PublishedVersionFactory(
+        body="Claims [@other].", cautions_interactions="- Blocks opioids."
+    )
+    ReferenceFactory(key="other")
+    draft = start_draft(live.therapy, role_user("Researcher"))
+    ReviewVersion.objects.filter(pk=draft.pk).update(
+        cautions_interactions="- Blocks opioid pain medicines [@label].",
+        cautions_stop_and_call="- Uncontrolled pain.",
+    )
+    draft.refresh_from_db()
+    rows = {(c.section, c.field): c for c in diff_versions(live, draft)}
+    assert rows[("Cautions", "Interactions")].kind == "changed"
+    assert (
+        "<ins>opioid pain medicines [@label].</ins>"
+        in rows[("Cautions", "Interactions")].inline_diff
+    )
+    assert rows[("Cautions", "When to stop and call the care team")].kind == "added"
+    assert ("Cautions", "Who should not use it") not in rows
+    numbers = {c.field: c.new for c in diff_versions(live, draft) if c.section == "References"}
+    assert any(new == "[1] Main review" and "[@label]" in field for field, new in numbers.items())
+
+
 def test_references_added_removed_and_renumbered_show_citation_and_numbers():
     first = ReferenceFactory(key="first", title="Early trial")
     second = ReferenceFactory(key="second", title="Later trial")

@@ -6,8 +6,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from people.models import Credit
 from ratings.models import Attribute
 from tests.factories import (
+    CreditFactory,
     PersonFactory,
     RatingFactory,
     UserFactory,
@@ -16,6 +18,7 @@ from tests.factories import (
     evidence_level,
 )
 from therapies.models import ReviewVersion
+from therapies.rendering import render_version
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +56,60 @@ def test_therapy_page_shows_every_part_of_the_review(client):
     assert "https://pubmed.ncbi.nlm.nih.gov/1000/" in html
     assert "Not medical advice" in html
     assert "No conflicts of interest" in html
+
+
+def test_the_cautions_sit_above_the_prose_and_the_safety_rating_links_to_them(client):
+    version = build_review()
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    box = html.index('<section class="cautions" id="cautions"')
+    assert box < html.index("Low-dose naltrexone at a glance") < html.index('id="rating-safety"')
+    parts = [
+        "Who should not use it",
+        "People who take opioid pain medicines.",
+        "Interactions with cancer treatments and other medicines",
+        "<strong>Opioid pain medicines</strong>: it blocks them.",
+        "When to stop and call your care team",
+        "Pain that your usual pain medicine no longer controls.",
+    ]
+    positions = [html.index(part, box) for part in parts]
+    assert positions == sorted(positions)
+    safety = html[html.index('id="rating-safety"') :]
+    assert 'href="#cautions"' in safety[: safety.index("</li>")]
+    assert html.count('href="#cautions"') == 1
+
+
+def test_a_review_without_cautions_shows_no_box_and_no_link_to_one(client):
+    version = build_review()
+    ReviewVersion.objects.filter(pk=version.pk).update(
+        cautions_avoid_if="", cautions_interactions="", cautions_stop_and_call=""
+    )
+    render_version(ReviewVersion.objects.get(pk=version.pk))
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert 'id="cautions"' not in html
+    assert 'href="#cautions"' not in html
+
+
+def test_only_the_written_parts_of_the_cautions_show(client):
+    version = build_review()
+    ReviewVersion.objects.filter(pk=version.pk).update(cautions_interactions="")
+    render_version(ReviewVersion.objects.get(pk=version.pk))
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert "Who should not use it" in html
+    assert "Interactions with cancer treatments" not in html
+
+
+def test_a_reviewer_card_says_a_role_once_and_a_different_title_beside_it(client):
+    version = build_review(reviewer_count=0)
+    lead = PersonFactory(role_title="Lead Researcher")
+    consultant = PersonFactory(role_title="Senior Clinical Consultant")
+    CreditFactory(version=version, person=lead, role=Credit.Role.LEAD_RESEARCHER, order=0)
+    CreditFactory(version=version, person=consultant, role=Credit.Role.CLINICAL_REVIEWER, order=1)
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    roles = re.findall(r'<p class="reviewer-role">(.*?)</p>', html, flags=re.S)
+    assert [" ".join(role.split()) for role in roles] == [
+        "Lead researcher",
+        "Clinical reviewer · Senior Clinical Consultant",
+    ]
 
 
 def test_rating_notes_continue_the_page_numbering():

@@ -198,6 +198,21 @@ def test_a_refused_step_sends_nothing(live, researcher, jobs):
     assert mail.outbox == []
 
 
+@pytest.mark.parametrize("field", ReviewVersion.CAUTION_FIELDS)
+def test_the_cautions_are_approved_with_the_version_and_copied_into_a_new_draft(
+    live, researcher, consultant, field
+):
+    ReviewVersion.objects.filter(pk=live.pk).update(**{field: "- Not with opioids."})
+    draft = start_draft(live.therapy, researcher)
+    assert getattr(draft, field) == "- Not with opioids."
+    assert "<li>Not with opioids.</li>" in getattr(draft, f"{field}_html")
+    submitted(draft, researcher)
+    approve_version(version=draft, by=consultant)
+    ReviewVersion.objects.filter(pk=draft.pk).update(**{field: "- Changed after approval."})
+    with pytest.raises(WorkflowError, match="changed after it was approved"):
+        publish_version(version=draft, by=consultant)
+
+
 def test_approval_is_void_if_the_content_changes_after_it(live, researcher, consultant):
     draft = start_draft(live.therapy, researcher)
     submitted(draft, researcher)

@@ -306,6 +306,7 @@ class Loader:
             state=ReviewVersion.State.PUBLISHED,
             summary=spec["summary"],
             body=spec["body"],
+            **{f"cautions_{part}": text for part, text in spec["cautions"].items()},
             last_updated=spec["last_updated"],
             literature_reviewed=spec["literature_reviewed"],
             change_kind=ReviewVersion.ChangeKind.UPDATE,
