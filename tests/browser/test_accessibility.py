@@ -51,6 +51,8 @@ def public_pages() -> dict[str, str]:
         "about": reverse("about"),
         "accessibility": reverse("accessibility"),
         "privacy": reverse("privacy"),
+        "contact": reverse("therapies:contact"),
+        "contact-prefilled": reverse("therapies:contact") + "?kind=error&about=/therapies/",
         "not-found": "/no-such-page/",
     }
     optional = {
