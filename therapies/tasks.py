@@ -5,6 +5,7 @@ jobs that a step queues live beside the code that queues them (``notifications``
 ``rendering``); those here are queued by the worker's own clock, every minute or five.
 """
 
+from django.conf import settings
 from procrastinate.contrib.django import app
 
 from cancerchoices.tasks import run_like_a_request
@@ -12,7 +13,7 @@ from cancerchoices.tasks import run_like_a_request
 from .workflow import publish_due, withdraw_expired
 
 
-@app.periodic(cron="* * * * *")
+@app.periodic(cron=settings.WORKER_DUE_STEPS_CRON)
 @app.task(
     queue="scheduled",
     # At most one waiting: if the workers fall behind, the minutes do not pile up.
@@ -26,7 +27,7 @@ def publish_scheduled(timestamp: int) -> int:
     return len(publish_due())
 
 
-@app.periodic(cron="* * * * *")
+@app.periodic(cron=settings.WORKER_DUE_STEPS_CRON)
 @app.task(
     queue="scheduled",
     queueing_lock="withdraw_expired_versions",
@@ -38,14 +39,16 @@ def withdraw_expired_versions(timestamp: int) -> int:
     return len(withdraw_expired())
 
 
-@app.periodic(cron="*/5 * * * *")
+@app.periodic(cron=settings.WORKER_STALLED_JOBS_CRON)
 @app.task(queue="scheduled", queueing_lock="retry_stalled_jobs")
 async def retry_stalled_jobs(timestamp: int) -> int:
     """Every 5 minutes: queue again the jobs of workers that died mid-job (killed, or their
-    host lost: no heartbeat for 30 s), which would otherwise stay "doing" for ever. Such a job
-    may have done its work already: ours can all run again (an e-mail then goes out twice).
+    host lost: no heartbeat for ``stalled_worker_timeout``, 30 s), which would otherwise stay
+    "doing" for ever. A live worker's job is never taken, however long it runs. Such a job may
+    have done its work already: ours can all run again (an e-mail then goes out twice).
     Returns how many."""
-    stalled = list(await app.job_manager.get_stalled_jobs())
+    silent = settings.PROCRASTINATE_WORKER_DEFAULTS.get("stalled_worker_timeout", 30)
+    stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=silent))
     for job in stalled:
         await app.job_manager.retry_job(job)
     return len(stalled)

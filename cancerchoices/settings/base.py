@@ -298,4 +298,15 @@ DEMO_CONTENT_DIR = BASE_DIR / "demo"
 # The background worker (procrastinate, docs/worker.md). Jobs live in this database, so a job
 # queued inside a transaction commits or rolls back with it. Successful jobs are deleted (a
 # publish check every minute would pile up); failed ones stay, for the admin to inspect.
-PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "delete_jobs": "successful",
+    # Each worker records a heartbeat every 10 s; a worker silent for 30 s is taken for dead
+    # (killed, or its host lost), and retry_stalled_jobs queues its jobs again.
+    "update_heartbeat_interval": 10,
+    "stalled_worker_timeout": 30,
+}
+# How often the worker's clock queues its periodic jobs (cron lines; a sixth field counts
+# seconds): the due steps (publish at a set time, withdraw at expiry) and the look for the jobs
+# of dead workers.
+WORKER_DUE_STEPS_CRON = "* * * * *"
+WORKER_STALLED_JOBS_CRON = "*/5 * * * *"
