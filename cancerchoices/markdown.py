@@ -87,9 +87,10 @@ FORMATTING_CHARACTERS = "\n\r!\"#$%&'*+-:<=>@[\\]^_`{|}~"
 _ORDERED_MARKER = re.compile(r"[0-9][.)]")
 
 # The same regular expressions find citations and terms when parsing and when validating.
-# [^\[\]\n]*+ is possessive: the expression never backtracks, so a long unclosed "[@aaaa..."
+# A citation may wrap onto the next line, as editors wrap text ("[@a;" then "@b]").
+# [^\[\]]*+ is possessive: the expression never backtracks, so a long unclosed "[@aaaa..."
 # costs one pass (the greedy form was quadratic in the length of the run).
-CITATION_RE = r"\[@([a-z0-9_-][^\[\]\n]*+)\]"
+CITATION_RE = r"\[@([a-z0-9_-][^\[\]]*+)\]"
 TERM_RE = r"\[\[([^\[\]|\n]{1,100})(?:\|([a-z0-9-]{1,100}))?\]\]"
 _CITATION = re.compile(CITATION_RE)
 _TERM = re.compile(TERM_RE)
@@ -164,7 +165,7 @@ def _citation_items(body: str) -> list[tuple[str, str]]:
     items = []
     for item in body.split(";"):
         key, _, locator = item.strip().lstrip("@").partition(",")
-        items.append((key.strip(), locator.strip()))
+        items.append((key.strip(), " ".join(locator.split())))
     return items
 
 

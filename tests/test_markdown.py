@@ -128,6 +128,16 @@ def test_citation_markup_numbers_locators_and_several_keys():
     assert '<span class="cite-missing">[unknown reference @nowhere]</span>' in second
 
 
+def test_a_citation_wrapped_onto_the_next_line_is_one_citation():
+    # Editors wrap long lines; "[@a;" at a line's end and "@b, p.\n3]" below is one citation.
+    page = MarkdownPage(references=references("a", "b"), id_prefix="main")
+    html = render("- Well tolerated in trials [@a;\n  @b, p.\n  3].", page)
+    assert page.numbers == {"a": 1, "b": 2}
+    assert html.count('class="cite-link"') == 2
+    assert "Cited b. (p. 3)" in html
+    assert "[@" not in html
+
+
 def test_citation_tooltips_are_escaped():
     page = MarkdownPage(references=references("a", a='Smith <b>"bold"</b> & co.'))
     html = render("A claim [@a, <i>p. 3</i>].", page)
