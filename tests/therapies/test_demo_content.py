@@ -177,6 +177,30 @@ def test_every_demo_review_has_its_three_cautions_on_its_page(client):
 
 
 @pytest.mark.django_db
+def test_every_demo_review_cites_a_source_for_each_evidence_rating_and_has_its_subpages(client):
+    """The demo reads like the real thing: a reader who opens any sample review finds a
+    reference behind every rating of evidence, and its research findings and safety pages."""
+    load_demo()
+    uncited = []
+    for rating in Rating.objects.filter(
+        version__in=ReviewVersion.objects.published(),
+        attribute__is_evidence_based=True,
+        score__isnull=False,
+    ).select_related("version__therapy", "attribute"):
+        if 'class="cite"' not in rating.note_html:
+            uncited.append(f"{rating.version.therapy.slug}: {rating.attribute.code}")
+    assert not uncited, "evidence ratings without a citation: " + ", ".join(uncited)
+
+    for version in ReviewVersion.objects.published().select_related("therapy"):
+        kinds = set(version.subpages.values_list("kind", flat=True))
+        assert {SubPage.Kind.FINDINGS, SubPage.Kind.SAFETY} <= kinds, version.therapy.slug
+        for kind in (SubPage.Kind.FINDINGS, SubPage.Kind.SAFETY):
+            page = client.get(f"{version.therapy.get_absolute_url()}{kind}/")
+            assert page.status_code == 200, (version.therapy.slug, kind)
+            assert 'class="cite"' in page.content.decode(), (version.therapy.slug, kind)
+
+
+@pytest.mark.django_db
 def test_every_sample_therapy_is_published_and_fully_rated(db):
     load_demo()
     therapies = Therapy.objects.all()
