@@ -150,3 +150,10 @@ lock: $(DEV)
 .PHONY: bench-markdown
 bench-markdown: db
 	$(PY) -m bench.markdown_bound
+
+# Two app servers, one Redis, a primary and its streaming standby under mixed traffic for a
+# minute, an editor publishing through the admin every 5 s: errors, stale reads and the time
+# from a publication to the new page on each server (bench/fleet.py, docs/performance.md).
+.PHONY: bench-fleet
+bench-fleet: $(RUNTIME) postgres-server redis-server
+	$(PY) -m bench.fleet

@@ -73,7 +73,8 @@ def _markdown(topic: str, keys: list[str]) -> str:
     return "\n\n".join(f"{text * 3}[{cites}]" for _ in range(3))
 
 
-def _create_content() -> None:
+def _create_content(count: int = THERAPIES) -> None:
+    """``count`` published therapies, rendered and indexed (the fleet run builds fewer)."""
     from people.models import Credit, Person
     from ratings.models import Attribute, EvidenceLevel, Rating
     from therapies.models import (
@@ -121,11 +122,11 @@ def _create_content() -> None:
 
     therapies = Therapy.objects.bulk_create(
         Therapy(slug=f"{SUBJECTS[n % len(SUBJECTS)]}-{n}".lower().replace(" ", "-"))
-        for n in range(THERAPIES)
+        for n in range(count)
     )
     names = [
         f"{SUBJECTS[n % len(SUBJECTS)]} {FORMS[n // len(SUBJECTS) % len(FORMS)]} {n}"
-        for n in range(THERAPIES)
+        for n in range(count)
     ]
     versions = ReviewVersion.objects.bulk_create(
         ReviewVersion(

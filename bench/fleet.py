@@ -1,0 +1,510 @@
+"""`make bench-fleet`: a small fleet under mixed traffic, and what its readers see after a
+publication.
+
+Starts a throwaway PostgreSQL primary and a streaming hot standby of it (``tests.replica``),
+one Redis, and two gunicorn app servers with production settings sharing them (the standby as
+DATABASE_REPLICA_URL). It builds a small data set on the primary (40 published therapies and
+two sign-ins), then for a bounded time:
+
+* readers (threads) fetch public pages round-robin across both servers: therapy pages, the
+  index, searches, and the page of the therapy the editor changes;
+* an editor works through the admin as people do, signed in with a password, CSRF token and
+  all, alternating between the servers: a researcher starts a draft, edits its summary on the
+  change form, submits it; a clinical consultant approves and publishes it. Every few seconds.
+
+After each confirmed publication (the publish step's redirect, and the admin saying "now
+published") the editor polls every server until the new summary shows: the time from the
+confirmation to the new page, per server. A stale read is a reader's read of an older summary
+that started after that server first showed the new one, or more than ``BOUND`` seconds after
+the confirmation. Targets: no errors, no stale reads, every new page on every server within
+``BOUND`` seconds. Exit status 1 when one is missed.
+
+    python -m bench.fleet [--seconds 60] [--readers 4] [--every 5] [--json]
+"""
+
+import argparse
+import itertools
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode, urljoin
+
+from tests.servers import gunicorn, production_server_env, redis_server, tcp_postgres
+
+THERAPIES = 40
+BOUND = 1.0  # seconds: the target for a new page on every server, and the stale-read bound
+PASSWORD = "fleet-bench-password"
+SIGN_INS = {"researcher": "Researcher", "consultant": "Clinical consultant"}
+SEARCHES = ["mushroom", "turmeric", "yoga", "ginger tea", "vitamin"]
+TOKEN = re.compile(r"Fleet edit number (\d+)\.")
+
+
+# The database ---------------------------------------------------------------------------
+
+
+@contextmanager
+def databases():
+    """(primary URL, standby URL or None, a wait until the standby has caught up): a streaming
+    pair when ``tests.replica`` is there, else a primary alone."""
+    try:
+        from tests.replica import streaming_pair
+    except ImportError:
+        with tcp_postgres() as cluster:
+            yield cluster.url, None, lambda: None
+        return
+    with streaming_pair() as (primary, standby):
+        yield primary.url, standby.url, lambda: standby.wait_caught_up(primary)
+
+
+def build(primary_url: str) -> list[str]:
+    """Migrate the primary, build the data set and the sign-ins; returns the therapies' slugs."""
+    os.environ["DATABASE_URL"] = primary_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cancerchoices.settings.local"
+    os.environ.pop("DATABASE_REPLICA_URL", None)
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connections, transaction
+
+    from bench.run import _create_content
+    from therapies.models import ReviewVersion, Therapy
+
+    call_command("migrate", "--no-input", verbosity=0)
+    with transaction.atomic():
+        _create_content(THERAPIES)
+        for username, role in SIGN_INS.items():
+            user = get_user_model().objects.create_user(
+                username, f"{username}@example.org", PASSWORD, is_staff=True
+            )
+            user.groups.add(Group.objects.get(name=role))
+        slugs = list(Therapy.objects.order_by("pk").values_list("slug", flat=True))
+        _valid_ratings(ReviewVersion.objects.get(therapy__slug=slugs[0]))
+    connections.close_all()
+    return slugs
+
+
+def _valid_ratings(version) -> None:
+    """Scores that agree with their evidence levels, for the edited review: the data set's
+    scores are spread for the page's sake, but its change form, like an editor's, takes only
+    valid ratings."""
+    from django.core.exceptions import ValidationError
+
+    for rating in version.ratings.all():
+        for score in [rating.score, *range(6), None]:
+            rating.score = score
+            try:
+                rating.full_clean()
+            except ValidationError:
+                continue
+            rating.save()
+            break
+
+
+# HTTP -----------------------------------------------------------------------------------
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(NoRedirect)
+
+
+def request(url: str, data: dict | None = None, headers: dict | None = None, timeout=10):
+    """(status, headers, body) of one GET or form POST; redirects are not followed."""
+    body = urlencode(data, doseq=True).encode() if data is not None else None
+    req = urllib.request.Request(url, data=body, headers=headers or {})
+    try:
+        with _opener.open(req, timeout=timeout) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+class FormParser(HTMLParser):
+    """Every POST form of a page, each as a browser would post it (checked boxes and radios,
+    selected options, text areas), with its submit buttons: ``forms``, a list of (action,
+    fields, buttons)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, list[tuple[str, str]], dict[str, str]]] = []
+        self._form = None
+        self._select = self._textarea = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._form = (a.get("action") or "", [], {})
+            self.forms.append(self._form)
+        if self._form is None or "disabled" in a:
+            return
+        _, fields, buttons = self._form
+        name = a.get("name")
+        kind = (a.get("type") or "text").lower()
+        if tag == "input" and name:
+            if kind in {"submit", "button", "image"}:
+                buttons[name] = a.get("value") or ""
+            elif kind in {"checkbox", "radio"}:
+                if "checked" in a:
+                    fields.append((name, a.get("value") or "on"))
+            elif kind != "file":
+                fields.append((name, a.get("value") or ""))
+        elif tag == "button" and name:
+            buttons[name] = a.get("value") or ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            fields.append((self._select, a.get("value") or ""))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea and self._form:
+            self._form[1].append((self._textarea, "".join(self._text).removeprefix("\n")))
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
+
+    def main_form(self):
+        """The page's own form: the first POST form but the header's sign-out."""
+        for action, fields, buttons in self.forms:
+            if "logout" not in action and any(n == "csrfmiddlewaretoken" for n, _ in fields):
+                return action, fields, buttons
+        return None
+
+
+class Session:
+    """A signed-in admin user, as a browser holds one: its cookies, sent back on every request
+    (the production settings mark them Secure; here everything is plain HTTP on loopback)."""
+
+    def __init__(self, username: str):
+        self.username = username
+        self.cookies: dict[str, str] = {}
+
+    def call(self, url: str, data: dict | list | None = None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if data is not None:
+            headers["Referer"] = url
+        status, response_headers, body = request(url, data, headers)
+        for cookie in response_headers.get_all("Set-Cookie") or []:
+            name, value = cookie.split(";", 1)[0].split("=", 1)
+            self.cookies[name.strip()] = value
+        if status >= 400:
+            raise RuntimeError(f"{self.username}: {url} answered {status}")
+        return status, response_headers, body
+
+    def submit_form(self, url: str, changes: dict | None = None, button: str | None = None):
+        """GET ``url``, post its form back with ``changes``; returns the redirect's address."""
+        _, _, page = self.call(url)
+        parser = FormParser()
+        parser.feed(page)
+        if not (form := parser.main_form()):
+            raise RuntimeError(f"{self.username}: no form at {url}")
+        action, fields, buttons = form
+        changes = changes or {}
+        data = [(name, value) for name, value in fields if name not in changes]
+        data += list(changes.items())
+        if button:
+            data.append((button, buttons.get(button, "")))
+        status, headers, body = self.call(urljoin(url, action or url), data)
+        if status != 302:
+            errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', body, re.S)
+            raise RuntimeError(f"{self.username}: {url} refused the form: {errors or status}")
+        return urljoin(url, headers["Location"])
+
+    def sign_in(self, base: str):
+        address = self.submit_form(
+            base + "/admin/login/?next=/admin/",
+            {"username": self.username, "password": PASSWORD},
+        )
+        if not address.endswith("/admin/"):
+            raise RuntimeError(f"{self.username} could not sign in")
+
+
+# The run --------------------------------------------------------------------------------
+
+
+class Run:
+    def __init__(self, servers: list[str], slugs: list[str], edited: str):
+        self.servers = servers
+        self.slugs = slugs
+        self.edited = edited
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.reads = dict.fromkeys(servers, 0)
+        self.latencies: dict[str, list[float]] = {base: [] for base in servers}
+        self.old_polls = dict.fromkeys(servers, 0)  # the editor's polls answered the old page
+        self.errors: list[str] = []
+        self.edited_reads: list[tuple[str, float, int]] = []  # (server, started, number seen)
+        # Each confirmed publication: (number, confirmed at, {server: first seen fresh at}).
+        self.publications: list[tuple[int, float, dict[str, float]]] = []
+
+    def error(self, what: str):
+        with self.lock:
+            self.errors.append(what)
+
+    def reader(self, index: int, interval: float):
+        pages = [f"/therapies/{slug}/" for slug in self.slugs[index::4]] + ["/therapies/"]
+        pages += [f"/therapies/?q={q.replace(' ', '+')}" for q in SEARCHES]
+        pages += [f"/therapies/{self.edited}/"] * 4
+        servers = itertools.cycle(self.servers[index % 2 :] + self.servers[: index % 2])
+        slot = time.monotonic()
+        for path in itertools.cycle(pages):
+            slot += interval  # a steady pace, not as fast as the servers answer
+            if self.stop.wait(max(0.0, slot - time.monotonic())):
+                return
+            base = next(servers)
+            started = time.monotonic()
+            try:
+                status, _, body = request(base + path)
+            except OSError as error:
+                self.error(f"{base}{path}: {error}")
+                continue
+            with self.lock:
+                self.reads[base] += 1
+                self.latencies[base].append(time.monotonic() - started)
+            if status != 200:
+                self.error(f"{base}{path}: {status}")
+            elif path == f"/therapies/{self.edited}/":
+                found = TOKEN.search(body)
+                with self.lock:
+                    self.edited_reads.append((base, started, int(found.group(1)) if found else 0))
+
+    def editor(self, every: float, therapy_pk: int):
+        researcher, consultant = Session("researcher"), Session("consultant")
+        researcher.sign_in(self.servers[0])
+        consultant.sign_in(self.servers[1])
+        for number in itertools.count(1):
+            started = time.monotonic()
+            base = self.servers[number % 2]
+            try:
+                confirmed = self.publish(base, number, researcher, consultant, therapy_pk)
+            except (OSError, RuntimeError) as error:
+                self.error(f"editor, publication {number}: {error}")
+                return
+            self.publications.append((number, confirmed, self.wait_fresh(number, confirmed)))
+            if self.stop.wait(max(0.0, every - (time.monotonic() - started))):
+                return
+
+    def publish(self, base, number, researcher, consultant, therapy_pk) -> float:
+        """One change through the admin; returns when its publication was confirmed."""
+        draft = researcher.submit_form(f"{base}/admin/therapies/reviewversion/start-draft/"
+                                       f"{therapy_pk}/")  # fmt: skip
+        summary = f"Fleet edit number {number}. What the research says, revised."
+        step = researcher.submit_form(draft, {"summary": summary, "_step": "submit"})
+        researcher.submit_form(
+            step, {"change_kind": "correction", "change_summary": f"Fleet edit {number}."}
+        )
+        version = step.split("step/")[0]
+        consultant.submit_form(version + "step/approve/", {"comment": ""})
+        change = consultant.submit_form(version + "step/publish/")
+        confirmed = time.monotonic()
+        _, _, page = consultant.call(change)
+        if "now published" not in page:
+            raise RuntimeError(f"publication {number} not confirmed by the admin")
+        return confirmed
+
+    def wait_fresh(self, number: int, confirmed: float) -> dict[str, float]:
+        """Poll every server, each in a thread of its own, until the new summary shows on it;
+        when each first did (a request's end). Given up after 30 s."""
+        fresh: dict[str, float] = {}
+
+        def poll(base: str):
+            while time.monotonic() < confirmed + 30:
+                try:
+                    status, _, body = request(f"{base}/therapies/{self.edited}/")
+                except OSError as error:
+                    self.error(f"editor, polling {base}: {error}")
+                    continue
+                found = TOKEN.search(body)
+                if status == 200 and found and int(found.group(1)) >= number:
+                    fresh[base] = time.monotonic()
+                    return
+                with self.lock:
+                    self.old_polls[base] += 1
+
+        pollers = [threading.Thread(target=poll, args=(base,)) for base in self.servers]
+        for poller in pollers:
+            poller.start()
+        for poller in pollers:
+            poller.join()
+        return fresh
+
+    def stale_reads(self) -> dict[str, int]:
+        """Per server: reads of an older summary started after the server first showed the
+        newer one, or more than BOUND seconds after its publication was confirmed."""
+        stale = dict.fromkeys(self.servers, 0)
+        for base, started, seen in self.edited_reads:
+            for number, confirmed, fresh in self.publications:
+                limit = min(fresh.get(base, float("inf")), confirmed + BOUND)
+                if seen < number and started >= limit:
+                    stale[base] += 1
+                    break
+        return stale
+
+
+def run(seconds: float, readers: int, rate: float, every: float) -> dict:
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fleet-")))
+        primary_url, standby_url, caught_up = stack.enter_context(databases())
+        print(f"Building {THERAPIES} therapies on the primary...", flush=True)
+        slugs = build(primary_url)
+        from therapies.models import Therapy
+
+        edited = slugs[0]
+        therapy_pk = Therapy.objects.get(slug=edited).pk
+        caught_up()
+        redis_url = stack.enter_context(redis_server(folder))
+        env = {
+            **production_server_env(primary_url, folder / "cache"),
+            "REDIS_URL": redis_url,
+            "ALLOWED_HOSTS": "127.0.0.1",
+        }
+        if standby_url:
+            env["DATABASE_REPLICA_URL"] = standby_url
+        logs = [stack.enter_context((folder / f"server-{n}.log").open("w")) for n in (1, 2)]
+        servers = [stack.enter_context(gunicorn(env, workers=2, log=log))[0] for log in logs]
+        result = drive(servers, slugs, edited, therapy_pk, seconds, readers, rate, every)
+        result["standby"] = bool(standby_url)
+        if result["errors"]:
+            for log in (folder / "server-1.log", folder / "server-2.log"):
+                print(f"--- {log.name}:\n{log.read_text()[-3000:]}", file=sys.stderr)
+        return result
+
+
+def drive(servers, slugs, edited, therapy_pk, seconds, readers, rate, every) -> dict:
+    fleet = Run(servers, slugs, edited)
+    interval = readers / rate
+    threads = [threading.Thread(target=fleet.reader, args=(n, interval)) for n in range(readers)]
+    threads.append(threading.Thread(target=fleet.editor, args=(every, therapy_pk)))
+    print(f"Driving traffic for {seconds:.0f} s...", flush=True)
+    for thread in threads:
+        thread.start()
+    fleet.stop.wait(seconds)
+    fleet.stop.set()
+    for thread in threads:
+        thread.join(60)
+    stale = fleet.stale_reads()
+    per_server = {}
+    for n, base in enumerate(servers, start=1):
+        times = [fresh[base] - confirmed for _, confirmed, fresh in fleet.publications
+                 if base in fresh]  # fmt: skip
+        missing = sum(base not in fresh for _, _, fresh in fleet.publications)
+        latencies = sorted(fleet.latencies[base]) or [0.0]
+        per_server[f"server {n}"] = {
+            "reads": fleet.reads[base],
+            "read_p50_ms": statistics.median(latencies) * 1000,
+            "read_p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
+            "stale": stale[base],
+            "fresh_p50_ms": statistics.median(times) * 1000 if times else None,
+            "fresh_max_ms": max(times) * 1000 if times else None,
+            "never_fresh": missing,
+            "old_polls": fleet.old_polls[base],
+        }
+    return {
+        "seconds": seconds,
+        "readers": readers,
+        "rate": rate,
+        "read_rate": sum(fleet.reads.values()) / seconds,
+        "publications": len(fleet.publications),
+        "errors": len(fleet.errors),
+        "error_samples": fleet.errors[:10],
+        "edited_page_reads": len(fleet.edited_reads),
+        "servers": per_server,
+    }
+
+
+def missed_targets(result: dict) -> list[str]:
+    missed = []
+    if result["errors"]:
+        missed.append(f"{result['errors']} errors")
+    if not result["publications"]:
+        missed.append("no publication confirmed")
+    for name, row in result["servers"].items():
+        if row["stale"]:
+            missed.append(f"{name}: {row['stale']} stale reads")
+        if row["never_fresh"]:
+            missed.append(f"{name}: {row['never_fresh']} publications never seen")
+        if row["fresh_max_ms"] is not None and row["fresh_max_ms"] >= BOUND * 1000:
+            missed.append(f"{name}: new page after {row['fresh_max_ms']:.0f} ms")
+    return missed
+
+
+def print_table(result: dict) -> None:
+    database = "primary and streaming standby" if result["standby"] else "primary only"
+    rows = result["servers"].values()
+    print()
+    print(
+        f"2 app servers (gunicorn, 2 workers each), 1 Redis, {database}. "
+        f"{result['seconds']:.0f} s: {result['readers']} readers at {result['read_rate']:.0f} "
+        f"reads/s in all; {result['publications']} publications through the admin."
+    )
+    print()
+    print("| server | reads | read p50 | read p99 | stale reads | publish to new page p50 "
+          "| max | target |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for name, row in result["servers"].items():
+        p50, worst = row["fresh_p50_ms"], row["fresh_max_ms"]
+        met = worst is not None and worst < BOUND * 1000 and not row["never_fresh"]
+        print(
+            f"| {name} | {row['reads']} | {row['read_p50_ms']:.0f} ms "
+            f"| {row['read_p99_ms']:.0f} ms | {row['stale']} "
+            f"| {p50 or 0:.0f} ms | {worst or 0:.0f} ms "
+            f"| < {BOUND * 1000:.0f} ms: {'met' if met else 'MISSED'} |"
+        )
+    print()
+    print(f"Errors (non-200 answers, failed connections, refused admin steps): {result['errors']} "
+          "(target 0)")  # fmt: skip
+    print(f"Stale reads: {sum(row['stale'] for row in rows)} of {result['edited_page_reads']} "
+          "reads of the edited page (target 0)")  # fmt: skip
+    print(f"A stale read: a reader's read of an older summary that started after that server "
+          f"first showed the new one, or over {BOUND:.0f} s after the publication was "
+          "confirmed.")  # fmt: skip
+    old = ", ".join(f"{name} {row['old_polls']}" for name, row in result["servers"].items())
+    print(f"The editor's polls that still got the old page, after the confirmation: {old}")
+    for sample in result["error_samples"]:
+        print(f"error: {sample}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60, help="how long traffic runs")
+    parser.add_argument("--readers", type=int, default=4, help="reader threads")
+    parser.add_argument("--rate", type=float, default=40, help="reads a second, all readers")
+    parser.add_argument("--every", type=float, default=5, help="seconds between publications")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON too")
+    args = parser.parse_args(argv)
+    result = run(args.seconds, args.readers, args.rate, args.every)
+    print_table(result)
+    missed = missed_targets(result)
+    if args.json:
+        print("RESULT " + json.dumps({**result, "missed": missed}))
+    if missed:
+        print(f"Targets missed: {', '.join(missed)}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
