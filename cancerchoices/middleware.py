@@ -32,7 +32,8 @@ from django.utils.cache import (
 from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date, urlencode
 
-from .cache import public_content_generation
+from .cache import Generation, current_generation, with_replica
+from .db_router import reads_must_include
 from .health import database_unavailable
 from .postgresql.base import wait_limit
 
@@ -114,9 +115,11 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         if address is not SEARCH and address != request.get_full_path():
             return HttpResponsePermanentRedirect(address)
-        key = None
-        if settings.PUBLIC_PAGE_CACHE and address is not SEARCH:
-            key = self.page_key(address)
+        storable = settings.PUBLIC_PAGE_CACHE and address is not SEARCH
+        generation = self.generation() if storable or with_replica() else None
+        # With a replica: what this request reads must include all the generation names.
+        reads_must_include(generation.wal_position if generation else None)
+        key = self.page_key(address, generation.number) if storable and generation else None
         if key:
             cached = self._cache_get(key)
             if cached is not None:
@@ -145,12 +148,15 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def page_key(address: str) -> str | None:
+    def generation() -> Generation | None:
         try:
-            generation = public_content_generation()
+            return current_generation()
         except Exception:
             logger.exception("Page cache unavailable; serving uncached")
             return None
+
+    @staticmethod
+    def page_key(address: str, generation: int) -> str:
         return f"page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
     @staticmethod

@@ -161,11 +161,21 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PgBouncer, set DATABASE_PREPARED_STATEMENTS=0.
 if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
     DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
+# Seconds: the longest a public request waits for the read replica's first answer (its
+# health check, how far it has replayed) before reading from the primary instead; how long a
+# process then leaves the replica alone (docs/deployment.md, "Read replicas").
+DATABASE_REPLICA_WAIT = 1.0
+DATABASE_REPLICA_RETRY = 10.0
 if os.environ.get("DATABASE_REPLICA_URL"):
-    # Reads go to the replica; writes, the admin and everything in a transaction stay on the
-    # primary (cancerchoices.db_router).
+    # Anonymous public reads go to the replica when it has replayed what the current content
+    # generation needs; writes, the admin, signed-in users and everything in a transaction stay
+    # on the primary (cancerchoices.db_router).
+    replica = database_from_url(os.environ["DATABASE_REPLICA_URL"])
+    # The shortest libpq allows: a replica that does not answer costs a request this much once
+    # (then the process reads from the primary for DATABASE_REPLICA_RETRY seconds).
+    replica["OPTIONS"].setdefault("connect_timeout", 2)
     DATABASES["replica"] = {
-        **bounded_database(database_from_url(os.environ["DATABASE_REPLICA_URL"])),
+        **bounded_database(replica),
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
