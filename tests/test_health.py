@@ -18,7 +18,7 @@ from cancerchoices.postgresql.base import (
     ServerDidNotAnswer,
     wait_limit,
 )
-from therapies.search import ResultsSQL
+from therapies.search import Search
 
 pytestmark = pytest.mark.django_db
 
@@ -114,10 +114,10 @@ def test_the_database_has_a_statement_timeout_and_tcp_keepalives():
 
 
 def test_database_errors_become_a_static_503_with_retry_after(client, monkeypatch):
-    def unreachable(self, offset, limit):
+    def unreachable(self, number):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(ResultsSQL, "page", unreachable)
+    monkeypatch.setattr(Search, "find", unreachable)
     response = client.get(reverse("therapies:list"))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

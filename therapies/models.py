@@ -14,6 +14,7 @@ import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -22,8 +23,8 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Concat, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -238,6 +239,26 @@ class ReviewVersionQuerySet(models.QuerySet):
         return self.published().with_review_due().filter(review_due__lte=cutoff)
 
 
+def search_document(version_model):
+    """The weighted words of a version, as an expression on its row: name and alternate
+    names A, summary B, body C, its ratings' notes and its sub-pages D. ``version_model`` is
+    ``ReviewVersion`` (or the migrations' copy of it)."""
+    this = version_model.objects.filter(pk=models.OuterRef("pk")).values("pk")
+    notes = this.annotate(text=StringAgg("ratings__note", "\n")).values("text")
+    subpage_text = Concat(
+        "subpages__title", Value("\n"), "subpages__body", output_field=models.TextField()
+    )
+    subpages = this.annotate(text=StringAgg(subpage_text, "\n")).values("text")
+    return (
+        SearchVector("name", weight="A", config="english")
+        + SearchVector("alternate_names", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body", weight="C", config="english")
+        + SearchVector(models.Subquery(notes), weight="D", config="english")
+        + SearchVector(models.Subquery(subpages), weight="D", config="english")
+    )
+
+
 class ReviewVersion(models.Model):
     """One version of a therapy's review: everything the public sees on its pages."""
 
@@ -440,15 +461,12 @@ class ReviewVersion(models.Model):
         self.index_for_search()
 
     def index_for_search(self) -> None:
-        """Store the weighted search document of this version (name and alternate names A,
-        summary B, body C)."""
-        words = (
-            SearchVector("name", weight="A", config="english")
-            + SearchVector("alternate_names", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
+        """Store the weighted search document of this version (``search_document``). Ratings
+        and sub-pages are saved after the version, and every step of the workflow saves it
+        again, so the published version's document holds them."""
+        ReviewVersion.objects.filter(pk=self.pk).update(
+            search_document=search_document(ReviewVersion)
         )
-        ReviewVersion.objects.filter(pk=self.pk).update(search_document=words)
 
     @property
     def has_cautions(self) -> bool:

@@ -1,39 +1,74 @@
-"""The therapy index's search and filters: what the query string asks for, checked.
+"""The therapy index's search and filters: the query string checked by a form, and the
+published reviews it asks for.
 
 Everything lives in the URL (a GET form), so a result page can be shared and the back button
 works. A value we cannot use (an unknown category, ``min=abc``, a NUL byte) is dropped with a
 plain message, and the rest of the request still applies.
 
-The index is read far more than anything else, so it is built to cost little when the page
-cache misses: one query for the filters' choices, one SQL statement for a page of results and
-their total (``ResultsSQL``), plain values instead of model instances, and the ``<option>``
-lists written here rather than by Django's widget templates.
+A search reads the stored search document of each published version (name and alternate names,
+summary, text, rating notes and sub-pages: ``ReviewVersion.index_for_search``): the words as
+typed (``websearch`` syntax: quotes, ``or``, ``-word``) or as the beginnings of words
+(``naltrexon`` finds "naltrexone"). Only when that finds nothing, a misspelt word is replaced by
+the closest word of the published names and summaries (``meltonin`` by "melatonin") and the
+page says so; nothing else is ever offered as a match: a search for a therapy we have not
+reviewed says so.
 """
 
+import itertools
 import re
-from functools import cached_property
+from dataclasses import dataclass
 from html import escape as escape_html
 
+from django import forms
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+)
+from django.core.paginator import Page, Paginator
 from django.db import connections, router
+from django.db.models import (
+    CharField,
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Concat, Greatest, Lower
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from ratings.models import Attribute
-from ratings.scale import scale_html
+from ratings.models import Attribute, Rating
 
-from .models import CancerType, Category, ReviewVersion, published_sql
+from .models import CancerType, Category, ReviewVersion, SubPage, published_sql
 
 MAX_QUERY_LENGTH = 200
+PAGE_SIZE = 20
+SEARCH_CONFIG = "english"
 
 # Around the matched words of a search headline, as PostgreSQL writes it: plain text that no
-# summary holds, escaped with the rest and then turned into <mark> (``highlighted``).
+# review holds, escaped with the rest and then turned into <mark> (``highlighted``).
 SEARCH_MARK_START = "qqmarkstartqq"
 SEARCH_MARK_STOP = "qqmarkstopqq"
-
 
 # A "-" that negates nothing: PostgreSQL's websearch_to_tsquery nests one operator per dash,
 # and a few dozen of them overflow its stack ("tsquery stack too small").
 IDLE_DASH = re.compile(r"-+(?!\w)")
+# A word as the prefix and spelling searches take it: letters and digits only, so that nothing
+# a reader types can be read as tsquery syntax.
+WORD = re.compile(r"[^\W_]+")
+# Words shorter than this are matched whole (a prefix "c" would match half the dictionary) and
+# never corrected.
+MIN_PREFIX_LENGTH = 4
+# At most this many words of a search are turned into prefixes or corrected.
+MAX_WORDS = 8
 
 
 def searchable(text: str) -> str:
@@ -52,127 +87,155 @@ def highlighted(headline: str) -> SafeString:
     )
 
 
-def filter_lookups() -> tuple[dict, dict, dict]:
+# --- The form -------------------------------------------------------------------------------
+
+
+def filter_choices() -> tuple[dict, dict, dict]:
     """The filters' choices, in display order, in one query: categories and cancer types as
     {slug: name}, attributes as {code: (id, short label)}."""
-    connection = connections[router.db_for_read(Category)]
-    quote = connection.ops.quote_name
-    order = quote("order")
-    sql = (
-        f"SELECT 0, {order}, name, slug, id FROM {quote(Category._meta.db_table)} "
-        f"UNION ALL SELECT 1, 0, name, slug, id FROM {quote(CancerType._meta.db_table)} "
-        f"UNION ALL SELECT 2, {order}, short_label, code, id "
-        f"FROM {quote(Attribute._meta.db_table)} "
-        "ORDER BY 1, 2, 3"
+    kind = CharField()
+    rows = (
+        Category.objects.annotate(kind=Value("category", kind))
+        .values_list("kind", "order", "name", "slug", "id")
+        .union(
+            CancerType.objects.annotate(kind=Value("cancer", kind), order=Value(0)).values_list(
+                "kind", "order", "name", "slug", "id"
+            ),
+            Attribute.objects.annotate(kind=Value("attribute", kind)).values_list(
+                "kind", "order", "short_label", "code", "id"
+            ),
+            all=True,
+        )
+        .order_by("kind", "order", "name")
     )
-    categories, cancer_types, attributes = {}, {}, {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        for kind, _, name, slug, pk in cursor.fetchall():
-            if kind == 0:
-                categories[slug] = name
-            elif kind == 1:
-                cancer_types[slug] = name
-            else:
-                attributes[slug] = (pk, name)
-    return categories, cancer_types, attributes
+    choices = {"category": {}, "cancer": {}, "attribute": {}}
+    for kind, _, name, slug, pk in rows:
+        choices[kind][slug] = (pk, name) if kind == "attribute" else name
+    return choices["category"], choices["cancer"], choices["attribute"]
 
 
-def options_html(choices, selected: str) -> SafeString:
-    """``<option>``s for (value, label) pairs, the first whose value is ``selected`` selected,
-    as Django's ``Select`` widget marks them."""
-    options = []
-    for value, label in choices:
-        value = str(value)
-        mark = ""
-        if value == selected:
-            mark, selected = " selected", None
-        options.append(f'<option value="{escape_html(value)}"{mark}>{escape_html(label)}</option>')
-    return mark_safe("\n".join(options))
+class PageNumberField(forms.Field):
+    """A page number: anything that is not a whole number of 1 or more asks for the first page
+    (a number beyond the last page is the paginator's to settle)."""
+
+    def to_python(self, value):
+        try:
+            return max(1, int(value))
+        except (TypeError, ValueError):
+            return 1
 
 
-class SearchChoices:
-    """The index's search form, bound to a query string: checks each value as a Django form's
-    fields would (with the same messages), without a form's per-request cost."""
+class SearchForm(forms.Form):
+    """The index's search, filters and sort, bound to the query string."""
 
     SORT_CHOICES = [
         ("", "Suggested order"),
         ("name", "Name, A to Z"),
         ("updated", "Most recently updated"),
-        ("relevance", "Best match"),
-        ("rating", "Highest rated first"),
+        ("relevance", "Best match (when searching)"),
+        ("rating", "Highest rated (choose “Rated on”)"),
     ]
     MIN_CHOICES = [("", "Any score"), *((str(n), f"{n} of 5") for n in range(1, 6))]
-    MESSAGES = {
-        "q_max_length": f"Searches can be up to {MAX_QUERY_LENGTH} characters long, so we "
-        "ignored yours. Try a few key words.",
-        "q_null_characters": "Your search contained characters we cannot search for, "
-        "so we ignored it.",
-        "category": "We have no such category, so we show all of them.",
-        "cancer": "We have no such cancer type, so we show all of them.",
-        "attribute": "We rate no such attribute, so we left that filter out.",
-        "min": "A minimum rating is a whole number from 1 to 5, so we left that filter out.",
-        "sort": "We cannot sort that way, so we used our suggested order.",
-        "min_without_attribute": "Choose what the minimum rating applies to.",
-    }
-    max_query_length = MAX_QUERY_LENGTH
+    # The fields a filter chip or a link may name, in the order addresses list them.
+    FILTERS = ("q", "category", "cancer", "attribute", "min", "sort")
 
-    def __init__(self, data):
-        self.data = data
-        self.category_names, self.cancer_names, self.attributes = filter_lookups()
+    q = forms.CharField(
+        label="Search therapies",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.SearchInput(attrs={"placeholder": "e.g. melatonin"}),
+        error_messages={
+            "max_length": f"Searches can be up to {MAX_QUERY_LENGTH} characters long, so we "
+            "ignored yours. Try a few key words.",
+            "null_characters_not_allowed": "Your search contained characters we cannot "
+            "search for, so we ignored it.",
+        },
+    )
+    category = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "We have no such category, so we show all of them."},
+    )
+    cancer = forms.ChoiceField(
+        label="Cancer type",
+        required=False,
+        error_messages={"invalid_choice": "We have no such cancer type, so we show all of them."},
+    )
+    attribute = forms.ChoiceField(
+        label="Rated on",
+        required=False,
+        error_messages={"invalid_choice": "We rate no such attribute, so we left that filter out."},
+    )
+    min = forms.TypedChoiceField(
+        label="At least",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=MIN_CHOICES,
+        error_messages={
+            "invalid_choice": "A minimum rating is a whole number from 1 to 5, so we left "
+            "that filter out."
+        },
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=SORT_CHOICES,
+        error_messages={
+            "invalid_choice": "We cannot sort that way, so we used our suggested order."
+        },
+    )
+    page = PageNumberField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, choices=None):
+        super().__init__(data)
+        self.category_names, self.cancer_names, self.attributes = choices or filter_choices()
         self.attribute_labels = {code: label for code, (_, label) in self.attributes.items()}
-        self.select_choices = {
-            "category": [("", "All categories"), *self.category_names.items()],
-            "cancer": [("", "All cancer types"), *self.cancer_names.items()],
-            "attribute": [("", "Any attribute"), *self.attribute_labels.items()],
-            "min": self.MIN_CHOICES,
-            "sort": self.SORT_CHOICES,
-        }
+        self.fields["category"].choices = [("", "All categories"), *self.category_names.items()]
+        self.fields["cancer"].choices = [("", "All cancer types"), *self.cancer_names.items()]
+        self.fields["attribute"].choices = [("", "Any attribute"), *self.attribute_labels.items()]
+        self.is_valid()  # what cannot be used is named on the page; the rest applies
 
-    @cached_property
-    def errors(self) -> dict[str, list[str]]:
-        """{field name: messages} for the values we cannot use; None for the form as a whole."""
-        errors = {}
-        q = self.data.get("q")
-        if q and q.strip():
-            q = q.strip()
-            if len(q) > MAX_QUERY_LENGTH:
-                errors.setdefault("q", []).append(self.MESSAGES["q_max_length"])
-            if "\x00" in q:
-                errors.setdefault("q", []).append(self.MESSAGES["q_null_characters"])
-        for name, choices in self.select_choices.items():
-            value = self.data.get(name)
-            if value and not any(value == key for key, _ in choices):
-                errors[name] = [self.MESSAGES[name]]
-        if (
-            "min" not in errors
-            and self.data.get("min")
-            and ("attribute" in errors or not self.data.get("attribute"))
-        ):
-            errors[None] = [self.MESSAGES["min_without_attribute"]]
-        return errors
+    def clean_q(self):
+        return searchable(self.cleaned_data["q"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("min") and not data.get("attribute"):
+            self.add_error(None, "Choose what the minimum rating applies to.")
+            data.pop("min", None)
+        if data.get("sort") == "rating" and not data.get("attribute"):
+            self.add_error(
+                None,
+                "To sort by rating, choose what the rating is for under “Rated on”; "
+                "until then we show our suggested order.",
+            )
+            data.pop("sort", None)
+        return data
+
+    def _post_clean(self):
+        # Each control names the message about it (the list above the results holds them).
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+    @property
+    def choices(self) -> dict:
+        """The filters in effect: what was asked for and is valid, without empty values."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.FILTERS
+            if self.cleaned_data.get(name) not in (None, "")
+        }
 
     @property
     def error_list(self) -> list[tuple[str, str]]:
         """(id, message) for each error, those about the form as a whole first; the first
-        message about a field has the id its control's ``aria-describedby`` names, the
-        others ""."""
-        errors = self.errors
-        listed = [("", message) for message in errors.get(None, [])]
-        for name in ["q", *self.select_choices]:
-            for n, message in enumerate(errors.get(name, [])):
+        message about a field has the id its control's ``aria-describedby`` names."""
+        listed = [("", message) for message in self.non_field_errors()]
+        for name in self.FILTERS:
+            for n, message in enumerate(self.errors.get(name, [])):
                 listed.append(("" if n else f"id_{name}_error", message))
         return listed
-
-    @cached_property
-    def choices(self) -> dict:
-        """What was asked for and is valid; invalid values are left out."""
-        choices = {}
-        for name in ["q", *self.select_choices]:
-            value = searchable(self.data.get(name) or "") if name == "q" else self.data.get(name)
-            if value and name not in self.errors:
-                choices[name] = int(value) if name == "min" else value
-        return choices
 
     @property
     def ordering(self) -> str:
@@ -181,37 +244,11 @@ class SearchChoices:
         sort = choices.get("sort", "")
         if sort == "relevance" and "q" not in choices:
             sort = ""
-        if sort == "rating" and "attribute" not in choices:
-            sort = ""
         return sort or ("relevance" if "q" in choices else "name")
 
     @property
     def attribute_label(self) -> str:
         return self.attribute_labels.get(self.choices.get("attribute"), "")
-
-    def active_filters(self) -> list[tuple[str, str]]:
-        """(what it is, the query string without it) for each filter in effect."""
-        choices = self.choices
-        filters = []
-        if "q" in choices:
-            filters.append((f"Matching “{choices['q']}”", ["q"]))
-        if "category" in choices:
-            filters.append((f"Category: {self.category_names[choices['category']]}", ["category"]))
-        if "cancer" in choices:
-            filters.append((f"Cancer type: {self.cancer_names[choices['cancer']]}", ["cancer"]))
-        if "attribute" in choices and "min" in choices:
-            label = self.attribute_labels[choices["attribute"]]
-            filters.append(
-                (f"{label}: rated {choices['min']} of 5 or higher", ["attribute", "min"])
-            )
-        return [(text, self.query_without(*names)) for text, names in filters]
-
-    def query_without(self, *names) -> str:
-        """The query string without ``names``, the page number, or empty fields."""
-        query = self.data.copy()
-        for name in (*names, "page", *(key for key, value in query.items() if not value)):
-            query.pop(name, None)
-        return f"?{query.urlencode()}"
 
     @property
     def shows_filters(self) -> bool:
@@ -220,26 +257,366 @@ class SearchChoices:
             name in self.choices for name in ("category", "cancer", "attribute", "min", "sort")
         )
 
+    def query_string(self, **changes) -> str:
+        """The query string of the filters in effect, with ``changes`` (None drops a field),
+        and never an empty field: for the links the page writes."""
+        values = {name: self.data.get(name) for name in self.choices}
+        values.update(changes)
+        pairs = [
+            (name, value)
+            for name in (*self.FILTERS, "page")
+            if (value := values.get(name)) not in (None, "")
+        ]
+        return f"?{urlencode(pairs)}" if pairs else "?"
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(what it is, the query string without it) for each filter in effect."""
+        choices = self.choices
+        filters = []
+        if "q" in choices:
+            filters.append((f"Matching “{choices['q']}”", {"q": None}))
+        if "category" in choices:
+            filters.append(
+                (f"Category: {self.category_names[choices['category']]}", {"category": None})
+            )
+        if "cancer" in choices:
+            filters.append(
+                (f"Cancer type: {self.cancer_names[choices['cancer']]}", {"cancer": None})
+            )
+        if "attribute" in choices and "min" in choices:
+            label = self.attribute_labels[choices["attribute"]]
+            filters.append(
+                (
+                    f"{label}: rated {choices['min']} of 5 or higher",
+                    {"attribute": None, "min": None},
+                )
+            )
+        return [(text, self.query_string(**changes)) for text, changes in filters]
+
+
+# --- The results ----------------------------------------------------------------------------
+
+
+def prefix_query(text: str) -> str:
+    """A tsquery (``to_tsquery`` syntax) for the words of ``text``, each long enough one also
+    matching the words it begins; a word after a lone "-" is excluded. Only letters and digits
+    of the reader's text reach it, so it holds no syntax but ours."""
+    terms = []
+    for token in text.split():
+        negated = token.startswith("-")
+        for word in WORD.findall(token)[:MAX_WORDS]:
+            if negated:
+                terms.append(f"!{word}")
+            elif len(word) >= MIN_PREFIX_LENGTH:
+                terms.append(f"{word}:*")
+            else:
+                terms.append(word)
+    return " & ".join(terms[:MAX_WORDS])
+
+
+def text_query(text: str) -> SearchQuery:
+    """The words of ``text`` as the reader wrote them, or as the beginnings of words."""
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    prefixes = prefix_query(text)
+    if prefixes:
+        query |= SearchQuery(prefixes, search_type="raw", config=SEARCH_CONFIG)
+    return query
+
+
+def optimal_alignment_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) that turn ``a`` into ``b``."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def allowed_edits(word: str) -> int:
+    """How far a word may be from the word we take it for: one slip in a short word, two in a
+    long one."""
+    return 2 if len(word) >= 8 else 1
+
+
+# Trigram similarity a known word needs to be considered as the correction of a typed one;
+# low, as the edit distance decides (a swap in "mistelto" leaves it 0.27 from "mistletoe").
+CANDIDATE_SIMILARITY = 0.25
+
+
+def corrected(text: str) -> str | None:
+    """``text`` with each misspelt word replaced by the closest word of the published names,
+    other names and summaries; None when no word changes.
+
+    pg_trgm's similarity finds the candidates in one query; the edit distance then decides,
+    since trigrams miss swapped letters and truncation ("mistelto").
+    """
+    words = [word.lower() for word in WORD.findall(text)][:MAX_WORDS]
+    # Two words that are one word split ("mistle toe") as well as each word.
+    pairs = {a + b: (a, b) for a, b in itertools.pairwise(words)}
+    to_check = sorted({word for word in [*words, *pairs] if len(word) >= MIN_PREFIX_LENGTH})
+    if not to_check:
+        return None
+    known = Func(
+        Lower(
+            Concat(
+                "name",
+                Value(" "),
+                "alternate_names",
+                Value(" "),
+                "summary",
+                output_field=TextField(),
+            )
+        ),
+        Value(r"[^[:alnum:]]+"),
+        function="regexp_split_to_table",
+        output_field=CharField(),
+    )
+    similarities = {f"s{n}": TrigramSimilarity("word", word) for n, word in enumerate(to_check)}
+    closeness = Greatest(*similarities.values()) if len(to_check) > 1 else similarities["s0"]
+    candidates = (
+        ReviewVersion.objects.published()
+        .annotate(word=known, **similarities, closeness=closeness)
+        .order_by("-closeness")
+        .values_list("word", "closeness", *similarities)
+        .distinct()[:30]
+    )
+    best = {}
+    for word, _, *scores in candidates:
+        for typed, score in zip(to_check, scores, strict=True):
+            if score < CANDIDATE_SIMILARITY or (typed in best and best[typed][0] == 0):
+                continue
+            distance = min(
+                optimal_alignment_distance(typed, word),
+                # a word cut short as well as misspelt
+                optimal_alignment_distance(typed, word[: len(typed)]) + 1,
+            )
+            if distance <= allowed_edits(typed) and distance < best.get(typed, (99,))[0]:
+                best[typed] = (distance, word)
+    fixed, n = [], 0
+    while n < len(words):
+        word, joined = words[n], "".join(words[n : n + 2])
+        # Joined only into a word neither part is, and not when both are known words.
+        if (
+            joined in pairs
+            and joined in best
+            and best[joined][1] not in pairs[joined]
+            and not all(best.get(part, (1,))[0] == 0 for part in pairs[joined])
+        ):
+            fixed.append(best[joined][1])
+            n += 2
+            continue
+        fixed.append(best[word][1] if word in best else word)
+        n += 1
+    return " ".join(fixed) if fixed != words else None
+
+
+def cancer_type_named(text: str, cancer_names: dict) -> str | None:
+    """The slug of the cancer type ``text`` names ("brain cancer", "Brain"), if any."""
+    wanted = " ".join(WORD.findall(text.lower()))
+    for slug, name in cancer_names.items():
+        name = name.lower()
+        if wanted and wanted in (name, name.removesuffix(" cancer"), slug.replace("-", " ")):
+            return slug
+    return None
+
+
+@dataclass
+class Result:
+    """One published review as the index lists it."""
+
+    name: SafeString
+    slug: str
+    url: str
+    category: str
+    alternate_names: SafeString
+    passage: SafeString
+    rating: Rating | None = None  # the chosen attribute's, when one is chosen
+
+
+def marked(values: dict, key: str) -> SafeString:
+    """The headline ``key`` of a row highlighted, or its plain field escaped."""
+    headline = values.get(f"{key}_marked")
+    return highlighted(headline) if headline else mark_safe(escape_html(values.get(key) or ""))
+
+
+def readable_markdown(expression):
+    """Markdown as a passage of text: citations dropped, glossary marks and emphasis undone."""
+    for pattern, replacement in [
+        (r"\[@[^\]]*\]", ""),  # [@smith-2020, p. 3]
+        (r"\[\[([^\]|]*)(\|[^\]]*)?\]\]", r"\1"),  # [[term|slug]]
+        (r"[*_#>`]+", ""),
+        (r"\s+", " "),
+    ]:
+        expression = Func(
+            expression, Value(pattern), Value(replacement), Value("g"),
+            function="regexp_replace", output_field=CharField(),
+        )  # fmt: skip
+    return expression
+
+
+def passage_text():
+    """Where a matching passage is looked for: the summary, the text, the rating notes and the
+    sub-pages, in that order."""
+    version = ReviewVersion.objects.filter(pk=OuterRef("pk")).values("pk")
+    notes = version.annotate(text=StringAgg("ratings__note", "\n")).values("text")
+    subpages = SubPage.objects.filter(version=OuterRef("pk")).values("version")
+    subpages = subpages.annotate(
+        text=StringAgg(Concat("title", Value("\n"), "body", output_field=TextField()), "\n")
+    )
+    return Concat(
+        "summary",
+        Value("\n"),
+        readable_markdown(
+            Concat(
+                "body",
+                Value("\n"),
+                Subquery(notes.values("text")),
+                Value("\n"),
+                Subquery(subpages.values("text")),
+                output_field=CharField(),
+            )
+        ),
+        output_field=CharField(),
+    )
+
+
+def marks(**options) -> dict:
+    return {"start_sel": SEARCH_MARK_START, "stop_sel": SEARCH_MARK_STOP, **options}
+
+
+class Search:
+    """The published reviews a bound ``SearchForm`` asks for, a page at a time, and how the
+    search was understood: the cancer type it names, or the correction used."""
+
+    def __init__(self, form: SearchForm):
+        self.form = form
+        choices = form.choices
+        self.text = choices.get("q", "")
+        self.cancer = choices.get("cancer", "")
+        # A search for a cancer type lists what that cancer type's filter lists.
+        self.cancer_named = ""
+        if self.text and not self.cancer:
+            self.cancer = cancer_type_named(self.text, form.cancer_names) or ""
+            self.cancer_named = form.cancer_names.get(self.cancer, "")
+        self.corrected_text = ""
+        self.page = self.find(form.cleaned_data.get("page") or 1)
+
     @property
-    def search_value(self) -> str:
-        """What the search box shows: the text as typed, even when it could not be used."""
-        return self.data.get("q") or ""
+    def searched(self) -> str:
+        """The words the results match: the correction when one was used."""
+        return self.corrected_text or self.text
 
-    @cached_property
-    def options(self) -> dict[str, SafeString]:
-        """Each select's ``<option>``s, the one asked for (as typed) selected."""
-        return {
-            name: options_html(choices, self.data.get(name) or "")
-            for name, choices in self.select_choices.items()
-        }
+    def find(self, number: int) -> Page:
+        if not self.text or self.cancer_named:
+            return self.page_of(self.versions(None), number)
+        page = self.page_of(self.versions(text_query(self.text)), number)
+        if page.paginator.count:
+            return page
+        better = corrected(self.text)
+        if better:
+            page = self.page_of(self.versions(text_query(better)), number)
+            if page.paginator.count:
+                self.corrected_text = better
+                return page
+        return page
 
-    def results(self) -> "ResultsSQL":
-        """The published reviews these choices ask for, in the order in effect."""
-        attribute_id = None
-        if "attribute" in self.choices:
-            attribute_id, _ = self.attributes[self.choices["attribute"]]
-        return ResultsSQL(self.choices, self.ordering, attribute_id)
+    def versions(self, query: SearchQuery | None):
+        """The published versions the filters (and ``query``) select, as the values a result
+        shows, in the order in effect."""
+        choices = self.form.choices
+        versions = ReviewVersion.objects.published()
+        if "category" in choices:
+            versions = versions.filter(category__slug=choices["category"])
+        if self.cancer:
+            versions = versions.filter(cancer_types__slug=self.cancer)
+        columns = ["id", "name", "therapy__slug", "alternate_names", "category__name", "summary"]
+        ordering = self.form.ordering
+        if "attribute" in choices:
+            attribute_id, _ = self.form.attributes[choices["attribute"]]
+            versions = versions.annotate(
+                chosen=FilteredRelation("ratings", condition=Q(ratings__attribute_id=attribute_id))
+            )
+            if "min" in choices:
+                versions = versions.filter(chosen__score__gte=choices["min"])
+        order = {
+            "name": ["name"],
+            "updated": [F("last_updated").desc(nulls_last=True), "name"],
+            "rating": [F("chosen__score").desc(nulls_last=True), "name"],
+            "relevance": ["-relevance", "name"],
+        }[ordering if query is not None or ordering != "relevance" else "name"]
+        if query is not None:
+            versions = versions.filter(search_document=query).annotate(
+                relevance=SearchRank(F("search_document"), query),
+                name_marked=SearchHeadline("name", query, config=SEARCH_CONFIG, **marks()),
+                alternate_names_marked=SearchHeadline(
+                    "alternate_names", query, config=SEARCH_CONFIG, **marks()
+                ),
+                passage_marked=SearchHeadline(
+                    passage_text(),
+                    query,
+                    config=SEARCH_CONFIG,
+                    **marks(
+                        max_fragments=2,
+                        min_words=12,
+                        max_words=30,
+                        fragment_delimiter=" … ",
+                    ),
+                ),
+            )
+            columns += ["name_marked", "alternate_names_marked", "passage_marked"]
+        return versions.values(*columns).order_by(*order)
 
+    def page_of(self, versions, number: int) -> Page:
+        """Page ``number`` of ``versions`` (the last, beyond it), its rows as ``Result``s."""
+        page = Paginator(versions, PAGE_SIZE).get_page(number)
+        rows = list(page.object_list)
+        ratings = {}
+        if rows and "attribute" in self.form.choices:
+            # The chosen rating of each, shown beside it: one query for the page.
+            attribute_id, _ = self.form.attributes[self.form.choices["attribute"]]
+            chosen = Rating.objects.filter(
+                version__in=[row["id"] for row in rows], attribute_id=attribute_id
+            ).select_related("evidence_level")
+            ratings = {rating.version_id: rating for rating in chosen}
+        therapy_url = therapy_url_maker()
+        page.object_list = [
+            self.result(values, therapy_url, ratings.get(values["id"])) for values in rows
+        ]
+        return page
+
+    def result(self, values: dict, therapy_url, rating) -> Result:
+        passage = values.get("passage_marked") or ""
+        # No search, or a match only in the name: the summary.
+        passage = (
+            highlighted(passage) if SEARCH_MARK_START in passage else marked(values, "summary")
+        )
+        return Result(
+            name=marked(values, "name"),
+            slug=values["therapy__slug"],
+            url=therapy_url(values["therapy__slug"]),
+            category=values["category__name"],
+            alternate_names=marked(values, "alternate_names"),
+            passage=passage,
+            rating=rating,
+        )
+
+
+def therapy_url_maker():
+    """A function from a slug to its therapy page's address, reversing the pattern once (rather
+    than once a row)."""
+    placeholder = "slug-placeholder"
+    before, after = reverse("therapies:detail", kwargs={"slug": placeholder}).split(placeholder)
+    return lambda slug: f"{before}{slug}{after}"
+
+
+# --- Until the comparison has its own search ----------------------------------------------
+# The comparison's "add a therapy" still finds its best match with this statement, and reads
+# its table with ``fetch_rows``; the index no longer uses either.
 
 # A search finds the published reviews that mention its words (through the search document's
 # GIN index). Only when none does, it finds those whose name or other names are a small
@@ -350,52 +727,3 @@ def fetch_rows(sql: str, params) -> list[dict]:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def therapy_url_maker():
-    """A function from a slug to its therapy page's address, reversing the pattern once (rather
-    than once a row)."""
-    placeholder = "slug-placeholder"
-    before, after = reverse("therapies:detail", kwargs={"slug": placeholder}).split(placeholder)
-    return lambda slug: f"{before}{slug}{after}"
-
-
-def result_row(values: dict, therapy_url, rating_label: str, methodology_url: str) -> dict:
-    """One row of ``ResultsSQL.page`` as the index lists it: its ``name`` and its
-    ``html``, the list item.
-
-    The item is written here rather than in the template, which would look up and escape a
-    dozen values a row; every value is escaped as the template would. ``therapy_url`` comes
-    from ``therapy_url_maker``; ``rating_label`` is the chosen attribute's, when the chosen
-    rating is shown beside each result.
-    """
-    name = escape_html(values["name"])
-    slug = escape_html(values["slug"])
-    url = escape_html(therapy_url(values["slug"]))
-    meta = escape_html(values["category"])
-    if values["alternate_names"]:
-        meta += f" · Also called {escape_html(values['alternate_names'])}"
-    headline = values.get("headline")
-    text = highlighted(headline) if headline else escape_html(values["summary"])
-    rating = ""
-    if rating_label:
-        level = values["level_code"]
-        badge = ""
-        if level:
-            badge = (
-                f' <a class="badge" href="{escape_html(methodology_url)}#level-'
-                f'{escape_html(level)}">'
-                f"{escape_html(values['level_label'])} evidence</a>"
-            )
-        rating = (
-            f'\n  <p class="result-rating"><span class="result-rating-label">'
-            f"{escape_html(rating_label)}:</span> "
-            f'<span class="rating-value">{scale_html(values["score"])}</span>{badge}</p>'
-        )
-    html = (
-        f'<li>\n  <h2><a href="{url}">{name}</a></h2>'
-        f'\n  <p class="meta">{meta}</p>\n  <p>{text}</p>{rating}'
-        f'\n  <label class="compare-check"><input type="checkbox" name="therapies" '
-        f'value="{slug}"> Compare<span class="visually-hidden"> {name}</span></label>\n</li>'
-    )
-    return {"name": values["name"], "html": mark_safe(html)}

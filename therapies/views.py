@@ -3,7 +3,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
@@ -37,7 +36,7 @@ from .contact import (
 )
 from .models import AuditEntry, CancerType, GlossaryTerm, ReviewVersion
 from .pages import main_page_context, subpage_context
-from .search import ResultsSQL, SearchChoices, result_row, therapy_url_maker
+from .search import Search, SearchForm, therapy_url_maker
 
 
 class HomeView(TemplateView):
@@ -68,71 +67,47 @@ class TherapyListView(TemplateView):
     """The A to Z index, with search and filters from the query string."""
 
     template_name = "therapies/therapy_list.html"
-    page_size = 20
     # The page cache keys on these (cancerchoices.middleware); a search is never cached.
     cached_query = ("category", "cancer", "attribute", "min", "sort", "page")
     uncached_query = ("q",)
 
     def get(self, request, *args, **kwargs):
+        # The cache middleware sends other addresses to their canonical form; a search's
+        # address loses its empty fields here.
+        filled = [(name, value) for name, value in request.GET.items() if value.strip()]
+        if len(filled) < len(request.GET):
+            query = urlencode(filled)
+            return HttpResponsePermanentRedirect(
+                f"{request.path}?{query}" if query else request.path
+            )
         response = super().get(request, *args, **kwargs)
-        context = response.context_data
+        form, page = response.context_data["form"], response.context_data["page_obj"]
         asked_page = request.GET.get("page")
-        if context["form"].errors or (asked_page and asked_page != str(context["page_obj"].number)):
+        if form.errors or (asked_page and asked_page != str(page.number)):
             # Values we could not use: a page, but not one to keep under this address.
             patch_cache_control(response, no_cache=True)
         return response
 
     def get_context_data(self, **kwargs):
-        form = SearchChoices(self.request.GET)
-        page = results_page(form.results(), self.request.GET.get("page"), self.page_size)
-        # No review mentions the words searched for; these are names close to them.
-        by_name = bool(page.object_list and page.object_list[0].get("by_name"))
-        therapy_url = therapy_url_maker()
-        rating_label = form.attribute_label
-        methodology_url = reverse("ratings:methodology")
-        page.object_list = [
-            result_row(values, therapy_url, rating_label, methodology_url)
-            for values in page.object_list
-        ]
+        form = SearchForm(self.request.GET)
+        search = Search(form)
+        page = search.page
         return super().get_context_data(
             form=form,
-            matched_by_name=by_name,
+            search=search,
             versions=page.object_list,
             page_obj=page,
             paginator=page.paginator,
             is_paginated=page.paginator.num_pages > 1,
+            # Page 1's address has no page number.
+            previous_page_query=form.query_string(
+                page=page.number - 1 if page.number > 2 else None
+            ),
+            next_page_query=form.query_string(page=page.number + 1),
+            suggest_url=f"{reverse('therapies:contact')}?"
+            + urlencode({"kind": "suggestion", "therapy": search.text}),
             **kwargs,
         )
-
-
-# Beyond any real page, and small enough for the database's OFFSET.
-MAX_PAGE_NUMBER = 10**9
-
-
-def results_page(results: ResultsSQL, number, page_size: int) -> Page:
-    """The page ``number`` of ``results``: one query when the rows carry their total, and a
-    count besides when they do not.
-
-    A page number that is not a number shows the first page and one out of range the last,
-    as ``Paginator.get_page`` does; only then are further queries needed to find the last page.
-    """
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
-    rows = []
-    if 1 <= number <= MAX_PAGE_NUMBER:
-        rows = results.page((number - 1) * page_size, page_size)
-    if not rows and number == 1:
-        total = 0
-    elif rows:
-        total = rows[0]["total"] if results.counts_in_page else results.count()
-    else:
-        total = results.count()
-        number = max(1, -(-total // page_size))
-        rows = results.page((number - 1) * page_size, page_size)
-    # The count is known, so the paginator counts a range instead of querying.
-    return Page(rows, number, Paginator(range(total), page_size))
 
 
 class CompareView(TemplateView):

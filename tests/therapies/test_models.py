@@ -10,7 +10,7 @@ from tests.factories import (
     VersionFactory,
 )
 from therapies.models import Reference, ReviewVersion
-from therapies.search import ResultsSQL
+from therapies.search import text_query
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,8 @@ def test_pmid_must_be_digits():
 
 def found(text: str) -> list[str]:
     """The slugs of the therapies a search for ``text`` finds."""
-    return [row["slug"] for row in ResultsSQL({"q": text}, "relevance").page(0, 20)]
+    matches = ReviewVersion.objects.published().filter(search_document=text_query(text))
+    return list(matches.values_list("therapy__slug", flat=True))
 
 
 def test_search_document_follows_edits_and_renames():
