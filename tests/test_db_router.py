@@ -15,6 +15,7 @@ from cancerchoices.db_router import (
     use_primary,
     wal_position_value,
 )
+from cancerchoices.health import database_unavailable
 from tests.servers import settings_value
 from therapies.models import Therapy
 
@@ -100,3 +101,24 @@ def test_the_admin_signed_in_users_and_writes_use_the_primary(
     request.COOKIES.update(cookies)
     PrimaryForWritesMiddleware(view)(request)
     assert seen == ["replica" if public else "default"]
+
+
+def test_a_request_the_replica_fails_mid_way_is_answered_again_from_the_primary(monkeypatch):
+    """The replica broke after the request chose it (tests/test_replica.py stops and hangs a
+    real one between requests): the reader gets the page from the primary, not the 503."""
+    monkeypatch.setattr(db_router, "_choose", lambda state: "replica")
+    monkeypatch.setattr(db_router, "replica_failed", lambda state: state.choice == "replica")
+    monkeypatch.setattr(db_router, "_replica_down_until", 0.0)
+    seen = []
+
+    def view(request):
+        db_router.reads_must_include("0/0")
+        seen.append(router.db_for_read(Therapy))
+        if seen[-1] == "replica":
+            return database_unavailable(request)
+        return HttpResponse("from the primary")
+
+    response = PrimaryForWritesMiddleware(view)(RequestFactory().get("/therapies/"))
+    assert (response.status_code, response.content) == (200, b"from the primary")
+    assert seen == ["replica", "default"]
+    assert db_router.replica_down()

@@ -31,7 +31,22 @@ READY_BOUND = 2.0 + 0.5  # the readiness bound, and slack for a loaded machine
 SITE = {"Host": "localhost"}  # behind a load balancer every server sees the site's one host
 THERAPY = "ginger"
 PAGE = f"/therapies/{THERAPY}/"
-PUBLIC_PAGES = ["/", "/therapies/", PAGE, "/glossary/", "/people/", "/methodology/", "/about/"]
+PUBLIC_PAGES = [
+    "/",
+    "/therapies/",
+    PAGE,
+    f"{PAGE}safety/",
+    f"{PAGE}changes/",
+    f"{PAGE}feed/",
+    "/feeds/updates/",
+    f"/compare/?therapies={THERAPY}&therapies=curcumin",
+    "/glossary/",
+    "/people/",
+    "/people/miriam-calloway/",
+    "/methodology/",
+    "/about/",
+    "/sitemap.xml",
+]
 
 
 @pytest.fixture(scope="module")
