@@ -1,175 +1,213 @@
 """Comparing up to four published therapies side by side on the seven attributes.
 
 Readers choose therapies with ``?therapies=a,b`` or, from the index's checkboxes (no
-JavaScript), ``?therapies=a&therapies=b``; both forms may be mixed.
-
-Built to cost little when the page cache misses: the chosen therapies, the attributes and the
-ratings in one SQL statement, as plain values, and each cell of the table written here rather
-than by a template loop. A therapy is added by typing its name (``best_match``).
+JavaScript), ``?therapies=a&therapies=b``; both forms may be mixed. ``CompareForm`` reads the
+choices; ``compare_therapies`` loads what they name in three queries (the published versions,
+their ratings, the attributes); the template writes every cell.
 """
 
-import re
 from dataclasses import dataclass, field
-from html import escape as escape_html
 
-from django.urls import reverse
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q
+from django.db.models.functions import Greatest
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
 
-from ratings.scale import scale_html
+from ratings.models import Attribute, Rating
 
-from .models import name_in_sentence, published_sql
-from .search import ResultsSQL, fetch_rows, searchable, therapy_url_maker
+from .models import ReviewVersion
 
 MAX_COMPARED = 4
+# Slugs looked up at most: unknown ones do not count toward the four, but a query string of
+# thousands is not worth reading.
+MAX_ASKED = 12
 MAX_NAME_LENGTH = 200
-SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what the therapy page's <slug:slug> accepts
+# A name typed to add matches a published therapy's name or other names when this close
+# (pg_trgm's word similarity: misspelt names score 0.6 or more, unrelated ones up to about 0.4).
+NAME_SIMILARITY = 0.6
 
 
-def requested_slugs(query) -> list[str]:
-    """The slugs asked for, in order, each once, without control characters such as NUL."""
-    slugs = (
-        "".join(char for char in slug if char.isprintable()).strip()
-        for value in query.getlist("therapies")
-        for slug in value.split(",")
-    )
-    return list(dict.fromkeys(slug for slug in slugs if slug))
+def printable(text: str) -> str:
+    """``text`` without control characters such as NUL, stripped."""
+    return "".join(char for char in text if char.isprintable()).strip()
 
 
 def compare_query(slugs) -> str:
+    """The query string comparing ``slugs``."""
     return urlencode({"therapies": ",".join(slugs)})
+
+
+class SlugListField(forms.Field):
+    """Therapy addresses, from repeated values and comma-separated lists alike, in the order
+    given, each once."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        slugs = (printable(slug) for item in value for slug in str(item).split(","))
+        return list(dict.fromkeys(slug for slug in slugs if slug))
+
+
+class TypedNameField(forms.CharField):
+    """A name as typed, without control characters (NUL included: never refused, dropped)
+    and no longer than ``MAX_NAME_LENGTH``."""
+
+    def to_python(self, value) -> str:
+        return printable(super().to_python(value))[:MAX_NAME_LENGTH]
+
+
+class CompareForm(forms.Form):
+    """What a reader asks to compare: ``therapies`` chosen, and perhaps a name to ``add``."""
+
+    therapies = SlugListField(required=False)
+    add = TypedNameField(
+        label="Add a therapy to compare",
+        required=False,
+        widget=forms.SearchInput(
+            attrs={
+                "maxlength": MAX_NAME_LENGTH,
+                "placeholder": "Type its name, e.g. melatonin",
+                "autocomplete": "off",
+            }
+        ),
+    )
+
+    def with_added(self, slug: str) -> str:
+        """The query string comparing the therapies asked for and then ``slug``."""
+        asked = self.cleaned_data["therapies"]
+        return compare_query([s for s in asked if s != slug] + [slug])
+
+    def comparison(self) -> "Comparison":
+        """What the page shows of the therapies asked for (the first ``MAX_ASKED``)."""
+        asked = self.cleaned_data["therapies"]
+        comparison = compare_therapies(asked[:MAX_ASKED])
+        comparison.asked_count = len(asked)
+        comparison.not_found = self.cleaned_data["add"]
+        return comparison
 
 
 @dataclass
 class ComparedTherapy:
-    slug: str
-    name: str
-    category: str
-    url: str
+    version: ReviewVersion
     # The query string comparing the others without this one.
     compare_without: str = ""
-    # {attribute id: (score, evidence level code, evidence level label, has a note)}
-    ratings: dict = field(default_factory=dict)
 
     @property
-    def name_in_sentence(self) -> str:
-        return name_in_sentence(self.name)
+    def slug(self) -> str:
+        return self.version.therapy.slug
+
+    @property
+    def name(self) -> str:
+        return self.version.name
 
 
 @dataclass
 class Comparison:
-    requested: list[str]
-    therapies: list[ComparedTherapy] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    # (attribute, [the markup in each therapy's cell, ...]) in attribute order
-    rows: list = field(default_factory=list)
-    # A name the reader typed to add, that matched no published therapy
+    # How many therapies the reader asked for, and how many of them were looked up.
+    asked_count: int = 0
+    looked_up: int = 0
+    # A name the reader typed to add that matched no published therapy
     not_found: str = ""
+    therapies: list[ComparedTherapy] = field(default_factory=list)
+    # Slugs of no published review: named on the page, not counted toward the four.
+    unknown: list[str] = field(default_factory=list)
+    # Published therapies asked for after the first four.
+    left_out: list[ComparedTherapy] = field(default_factory=list)
+    # [(attribute, [(therapy, its rating or None), ...]), ...] in the attributes' order
+    rows: list = field(default_factory=list)
 
     @property
-    def too_many(self) -> bool:
-        return len(self.requested) > MAX_COMPARED
+    def not_looked_up(self) -> int:
+        return self.asked_count - self.looked_up
 
     @property
-    def first_allowed_query(self) -> str:
-        """The query string comparing the first four therapies asked for."""
-        return compare_query(self.requested[:MAX_COMPARED])
+    def needs_a_word(self) -> bool:
+        """Whether the page explains that something asked for is not shown."""
+        return bool(self.unknown or self.left_out or self.not_looked_up or self.not_found)
+
+    @property
+    def query(self) -> str:
+        """The query string comparing what the page shows."""
+        return compare_query(therapy.slug for therapy in self.therapies)
 
 
-# Each published version asked for, once per attribute (in the attributes' order), with its
-# rating on that attribute if it has one. "LEFT JOIN ... ON true" keeps a row per version
-# even if no attribute exists. The LATERAL subquery (kept apart by its LIMIT; there is one
-# rating at most) looks each rating up by its unique index, whatever the planner guesses of
-# the attribute table, too small for autovacuum ever to analyse.
-COMPARED_RATINGS = f"""
-SELECT t.slug, v.name, c.name AS category, a.id AS attribute_id, a.code, a.label,
-    a.short_label, rating.score, rating.level_code, rating.level_label, rating.has_note
-FROM therapies_reviewversion v
-    JOIN therapies_therapy t ON t.id = v.therapy_id
-    JOIN therapies_category c ON c.id = v.category_id
-    LEFT JOIN ratings_attribute a ON true
-    LEFT JOIN LATERAL (
-        SELECT r.score, e.code AS level_code, e.label AS level_label, r.note_html <> '' AS has_note
-        FROM ratings_rating r LEFT JOIN ratings_evidencelevel e ON e.id = r.evidence_level_id
-        WHERE r.version_id = v.id AND r.attribute_id = a.id
-        LIMIT 1
-    ) rating ON true
-WHERE {published_sql("v")} AND t.slug = ANY(%s)
-ORDER BY a."order", a.id
-"""
+def compared_versions(slugs):
+    """The published versions of the therapies at ``slugs``, each with its ratings (and their
+    attributes and evidence levels) and ``has_note`` on each rating: two queries."""
+    ratings = (
+        Rating.objects.select_related("evidence_level")
+        .defer("note", "note_html")
+        .annotate(has_note=ExpressionWrapper(~Q(note_html=""), output_field=BooleanField()))
+    )
+    return (
+        ReviewVersion.objects.published()
+        .filter(therapy__slug__in=slugs)
+        .select_related("therapy", "category")
+        .only("name", "therapy__slug", "category__name")
+        .prefetch_related(Prefetch("ratings", queryset=ratings))
+    )
 
 
-ATTRIBUTE_COLUMNS = ["code", "label", "short_label"]
-
-
-def compare_therapies(query) -> Comparison:
-    """Load what ``query`` asks to compare: one query (none when too many are asked for).
-
-    SQL rather than a queryset, for the reason ``ResultsSQL`` gives: building the queryset
-    cost more than running it.
-    """
-    comparison = Comparison(requested=requested_slugs(query))
-    if comparison.too_many:
+def compare_therapies(slugs: list[str]) -> Comparison:
+    """What comparing ``slugs`` shows: no query when there are none, three otherwise."""
+    comparison = Comparison(asked_count=len(slugs), looked_up=len(slugs))
+    if not slugs:
         return comparison
-    wanted = [slug for slug in comparison.requested if SLUG.fullmatch(slug)]
-    therapy_url = therapy_url_maker()
-    found, attributes = {}, {}
-    for row in fetch_rows(COMPARED_RATINGS, [wanted]):
-        slug = row["slug"]
-        if slug not in found:
-            found[slug] = ComparedTherapy(slug, row["name"], row["category"], therapy_url(slug))
-        pk = row["attribute_id"]
-        if pk is not None:
-            attributes[pk] = {"pk": pk, **{key: row[key] for key in ATTRIBUTE_COLUMNS}}
-            found[slug].ratings[pk] = (
-                row["score"], row["level_code"], row["level_label"], bool(row["has_note"])
-            )  # fmt: skip
-    comparison.therapies = [found[slug] for slug in comparison.requested if slug in found]
-    comparison.unknown = [slug for slug in comparison.requested if slug not in found]
+    found = {version.therapy.slug: version for version in compared_versions(slugs)}
+    known = [ComparedTherapy(found[slug]) for slug in slugs if slug in found]
+    comparison.unknown = [slug for slug in slugs if slug not in found]
+    comparison.therapies, comparison.left_out = known[:MAX_COMPARED], known[MAX_COMPARED:]
     chosen = [therapy.slug for therapy in comparison.therapies]
     for therapy in comparison.therapies:
         therapy.compare_without = compare_query(slug for slug in chosen if slug != therapy.slug)
     if comparison.therapies:
-        methodology_url = reverse("ratings:methodology")
+        ratings = {
+            therapy.slug: {rating.attribute_id: rating for rating in therapy.version.ratings.all()}
+            for therapy in comparison.therapies
+        }
         comparison.rows = [
             (
                 attribute,
-                [cell(attribute, therapy, methodology_url) for therapy in comparison.therapies],
+                [
+                    (therapy, ratings[therapy.slug].get(attribute.pk))
+                    for therapy in comparison.therapies
+                ],
             )
-            for attribute in attributes.values()
+            for attribute in Attribute.objects.all()
         ]
     return comparison
 
 
 def best_match(name: str) -> str | None:
-    """The slug of the published therapy a reader most likely meant by ``name``."""
-    name = searchable(name.replace("\x00", "")[:MAX_NAME_LENGTH])
+    """The slug of the published therapy a reader most likely meant by ``name``: the closest
+    by name or other names (a misspelling away at most), else the review that matches the
+    words best."""
     if not name:
         return None
-    best = ResultsSQL({"q": name}, "relevance").page(offset=0, limit=1)
-    return best[0]["slug"] if best else None
-
-
-def cell(attribute: dict, therapy: ComparedTherapy, methodology_url: str) -> SafeString:
-    """What the table's cell shows of ``therapy``'s rating on ``attribute``, as markup.
-
-    Written here rather than in the template, which would look up and escape each value of
-    every cell; every value is escaped as the template would.
-    """
-    score, level_code, level_label, has_note = therapy.ratings.get(
-        attribute["pk"], (None, None, None, False)
+    published = ReviewVersion.objects.published()
+    closeness = Greatest(
+        TrigramWordSimilarity(name, "name"), TrigramWordSimilarity(name, "alternate_names")
     )
-    html = f'\n  <div class="rating-value">{scale_html(score)}</div>'
-    if level_code:
-        html += (
-            f'\n  <a class="badge" href="{escape_html(methodology_url)}#level-'
-            f'{escape_html(level_code)}">{escape_html(level_label)} evidence</a>'
+    by_name = (
+        published.filter(
+            Q(name__trigram_word_similar=name) | Q(alternate_names__trigram_word_similar=name)
         )
-    if has_note:
-        why = f"{attribute['label'].lower()} for {therapy.name_in_sentence}"
-        html += (
-            f'\n  <a class="why" href="{escape_html(therapy.url)}#rating-'
-            f'{escape_html(attribute["code"])}">Why this rating<span class="visually-hidden">: '
-            f"{escape_html(why)}</span></a>"
-        )
-    return mark_safe(html + "\n")
+        .annotate(closeness=closeness)
+        .filter(closeness__gte=NAME_SIMILARITY)
+        .order_by("-closeness", "name")
+    )
+    slug = by_name.values_list("therapy__slug", flat=True).first()
+    if slug:
+        return slug
+    words = SearchQuery(name, search_type="websearch", config="english")
+    by_text = (
+        published.filter(search_document=words)
+        .annotate(rank=SearchRank(F("search_document"), words))
+        .order_by("-rank", "name")
+    )
+    return by_text.values_list("therapy__slug", flat=True).first()

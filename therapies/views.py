@@ -18,14 +18,7 @@ from people.models import Credit, Person
 from ratings.models import Attribute
 
 from .addresses import current_slug
-from .comparison import (
-    MAX_COMPARED,
-    MAX_NAME_LENGTH,
-    best_match,
-    compare_query,
-    compare_therapies,
-    requested_slugs,
-)
+from .comparison import MAX_COMPARED, CompareForm, best_match
 from .contact import (
     ContactForm,
     count_message,
@@ -116,23 +109,25 @@ class CompareView(TemplateView):
     uncached_query = ("add",)
 
     def get(self, request, *args, **kwargs):
+        self.form = CompareForm(request.GET)
+        self.form.is_valid()  # always: what cannot be used is named on the page, not refused
         # "Add a therapy" names one; the comparison's address then lists it like the others.
-        if request.GET.get("add", "").strip():
-            slug = best_match(request.GET["add"])
-            if slug:
-                slugs = [s for s in requested_slugs(request.GET) if s != slug] + [slug]
-                return redirect(f"{reverse('therapies:compare')}?{compare_query(slugs)}")
+        slug = best_match(self.form.cleaned_data["add"])
+        if slug:
+            return redirect(f"{reverse('therapies:compare')}?{self.form.with_added(slug)}")
 
         response = super().get(request, *args, **kwargs)
-        comparison = response.context_data["comparison"]
-        if comparison.unknown or comparison.too_many:
+        if response.context_data["comparison"].needs_a_word:
             patch_cache_control(response, no_cache=True)  # not an address to keep
         return response
 
     def get_context_data(self, **kwargs):
-        comparison = compare_therapies(self.request.GET)
-        comparison.not_found = self.request.GET.get("add", "").strip()[:MAX_NAME_LENGTH]
-        return super().get_context_data(comparison=comparison, max_compared=MAX_COMPARED, **kwargs)
+        return super().get_context_data(
+            form=self.form,
+            comparison=self.form.comparison(),
+            max_compared=MAX_COMPARED,
+            **kwargs,
+        )
 
 
 def follow_former_slug(view):

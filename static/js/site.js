@@ -94,10 +94,11 @@ window.addEventListener("afterprint", function () {
 });
 
 // A link to a rating (from "Our ratings in brief") opens its evidence note; without this file the
-// link still lands on the rating, with "See more" beside it.
+// link still lands on the rating, with "See more" beside it. A link to the note itself ("Why this
+// rating" on the comparison) opens it too, where the browser does not do so on its own.
 function openTargetedNote() {
-  var row = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
-  var note = row && row.classList.contains("rating-row") && row.querySelector("details.see-more");
+  var target = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  var note = target && target.classList.contains("rating-row") ? target.querySelector("details.see-more") : target && target.closest("details:not([open])");
   if (note) note.open = true;
 }
 window.addEventListener("hashchange", openTargetedNote);

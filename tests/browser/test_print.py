@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 
+from tests.browser.test_search_and_compare import compare_url, four_reviews
 from tests.factories import build_review
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,3 +48,36 @@ def test_printing_opens_every_evidence_note_and_restores_them_after(live_server,
     assert details.get_attribute("open") is not None
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert details.get_attribute("open") is None
+
+
+def test_a_comparison_of_four_prints_every_column_and_no_controls(
+    live_server, page, screenshot_dir
+):
+    slugs = four_reviews()
+    # A4 less the print margins: 180 mm at 96 px to the inch.
+    page.set_viewport_size({"width": 680, "height": 1000})
+    page.goto(compare_url(live_server, slugs[:3]))  # three: the form to add a fourth shows
+    assert page.get_by_label("Add a therapy to compare").is_visible()
+    page.goto(compare_url(live_server, slugs))
+    page.emulate_media(media="print")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 680
+    columns = page.locator("table.compare thead th")
+    assert columns.count() == 4
+    for column in columns.all():
+        box = column.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 680
+    for cell in page.locator("table.compare tbody td").all():
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= 680
+    # The ratings print; the links and forms for the screen do not.
+    assert page.locator("table.compare").get_by_text("3 of 5").is_visible()
+    assert not page.locator(".site-header nav").is_visible()
+    assert not page.locator(".site-search").is_visible()
+    assert not page.get_by_role("link", name="Remove Turkey tail from the comparison").is_visible()
+    assert not page.get_by_role("link", name="Why this rating", exact=False).first.is_visible()
+    page.screenshot(path=str(screenshot_dir / "compare-print.png"), full_page=True)
+
+    page.goto(compare_url(live_server, slugs[:2]))
+    assert not page.get_by_label("Add a therapy to compare").is_visible()

@@ -1,6 +1,9 @@
 """Comparing published therapies side by side on the seven attributes."""
 
+from urllib.parse import urlencode
+
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from ratings.models import Attribute
@@ -10,6 +13,7 @@ from tests.factories import (
     VersionFactory,
     evidence_level,
 )
+from therapies.comparison import CompareForm
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +56,12 @@ def test_one_therapy_shows_its_ratings_and_suggests_adding_more(client):
     assert "2 of 5" in html
     assert html.count("Not rated yet") == 6
     assert "Preliminary evidence" in html
-    assert 'href="/therapies/ldn/#rating-treatment_outcomes"' in html
+    # "Why this rating" leads to the note itself, inside its "See more"
+    assert 'href="/therapies/ldn/#rating-treatment_outcomes-note"' in html
+    assert 'Why this rating<span class="visually-hidden">: treatment outcomes for low-dose' in html
     assert "#rating-safety" not in html  # no note, nothing to link to
     # ... and a form to add one more by name
-    assert 'name="add"' in html
+    assert 'type="search" name="add"' in html
     assert '<input type="hidden" name="therapies" value="ldn">' in html
 
 
@@ -79,21 +85,34 @@ def test_four_therapies_side_by_side_in_the_order_asked(client, as_given):
     assert "Remove<span" in html
 
 
-def test_five_therapies_are_refused_politely(client):
+def test_of_five_therapies_the_first_four_are_compared_and_the_fifth_named(client):
     slugs = therapies(5)
     response = compare(client, ",".join(slugs))
-    assert compared(response) == []
+    assert compared(response) == ["Therapy 0", "Therapy 1", "Therapy 2", "Therapy 3"]
     html = response.content.decode()
-    assert "You chose 5 therapies" in html
-    assert "up to 4 side by side" in html
-    assert f'href="?therapies={"%2C".join(slugs[:4])}"' in html
-    assert "<table" not in html
+    assert "We show up to 4 therapies side by side" in html
+    assert "Therapy 4 is left out" in html
+    assert "no-cache" in response["Cache-Control"]  # not an address to keep
 
 
-def test_many_slugs_are_refused_without_querying(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        response = compare(client, ",".join(f"x{n}" for n in range(5000)))
-    assert "You chose 5000 therapies" in response.content.decode()
+def test_unknown_therapies_do_not_count_toward_the_four(client):
+    slugs = therapies(4)
+    response = compare(client, ["no-such-thing", *slugs[:2], "nor-this", *slugs[2:]])
+    assert compared(response) == ["Therapy 0", "Therapy 1", "Therapy 2", "Therapy 3"]
+    html = response.content.decode()
+    assert "We have no review of “no-such-thing”, so it is left out." in html
+    assert "We have no review of “nor-this”" in html
+    assert "left out. Remove one" not in html  # no known therapy is left out
+
+
+def test_thousands_of_slugs_cost_the_same_as_a_few(client, django_assert_num_queries):
+    slugs = therapies(2)
+    with django_assert_num_queries(3):
+        response = compare(client, ",".join([*slugs, *(f"x{n}" for n in range(5000))]))
+    assert compared(response) == ["Therapy 0", "Therapy 1"]
+    html = response.content.decode()
+    assert "You asked for 5002 therapies; we looked at the first 12 only." in html
+    assert html.count("We have no review of") == 10
 
 
 def test_the_same_therapy_twice_counts_once(client):
@@ -109,7 +128,7 @@ def test_unknown_slugs_are_reported_and_the_rest_still_shown(client, unknown):
     response = compare(client, f"{slug},{unknown}")
     assert compared(response) == ["Therapy 0"]
     html = response.content.decode()
-    assert "We have no published review at this address" in html
+    assert "We have no review of “" in html
     assert "<script>x" not in html
     main = html[html.index("<main") : html.index("</main>")]
     assert "\x00" not in main
@@ -157,8 +176,9 @@ def test_compare_query_count_does_not_grow_with_content(
                 score=n % 6,
                 evidence_level=evidence_level("modest") if attribute.is_evidence_based else None,
             )
-    # the versions with every attribute and their ratings
-    with django_assert_num_queries(1):
+    # the published versions (with their therapies and categories), their ratings (with their
+    # evidence levels), the attributes
+    with django_assert_num_queries(3):
         response = compare(client, ",".join(slugs[:chosen]))
     assert len(compared(response)) == chosen
 
@@ -183,3 +203,41 @@ def test_a_name_that_matches_nothing_is_said_plainly(client):
     assert "We found no therapy called" in html
     assert "unicorn tears" in html
     assert response.context["comparison"].therapies[0].slug == slugs[0]
+    assert "X-Cache" not in response  # never stored: it holds what the reader typed
+
+
+def test_a_therapy_is_added_by_another_of_its_names(client):
+    PublishedVersionFactory(
+        name="Low-dose naltrexone", alternate_names="LDN", therapy__slug="low-dose-naltrexone"
+    )
+    PublishedVersionFactory(name="Melatonin", therapy__slug="melatonin")
+    response = client.get(reverse("therapies:compare"), {"therapies": "melatonin", "add": "ldn"})
+    assert response.url.endswith("?therapies=melatonin%2Clow-dose-naltrexone")
+
+
+def test_nothing_chosen_runs_no_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("therapies:compare"), {"therapies": " , ,"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("data", "slugs"),
+    [
+        ({}, []),
+        ({"therapies": ""}, []),
+        ({"therapies": "a,b"}, ["a", "b"]),
+        ({"therapies": ["a", "b,c", "a"]}, ["a", "b", "c"]),  # repeated, mixed, each once
+        ({"therapies": [" a ", "b\x00", ",,"]}, ["a", "b"]),  # spaces, NUL and empties dropped
+    ],
+)
+def test_the_form_reads_therapies_in_every_form_they_come(data, slugs):
+    form = CompareForm(QueryDict(urlencode(data, doseq=True)))
+    assert form.is_valid()
+    assert form.cleaned_data["therapies"] == slugs
+
+
+def test_the_form_shortens_a_typed_name_and_drops_control_characters():
+    form = CompareForm({"add": " mela\x00tonin " + "x" * 500})
+    assert form.is_valid()
+    assert form.cleaned_data["add"] == ("melatonin " + "x" * 500)[:200]
