@@ -300,16 +300,21 @@ class Run:
             started = time.monotonic()
             base = self.servers[number % 2]
             try:
-                confirmed = self.publish(base, number, researcher, consultant, therapy_pk)
+                confirmed, change = self.publish(base, number, researcher, consultant, therapy_pk)
+                fresh = self.wait_fresh(number, confirmed)
+                # The step's redirect confirmed it; the admin's message says so too.
+                if "now published" not in consultant.call(change)[2]:
+                    raise RuntimeError("the admin did not say the version is now published")
             except (OSError, RuntimeError) as error:
                 self.error(f"editor, publication {number}: {error}")
                 return
-            self.publications.append((number, confirmed, self.wait_fresh(number, confirmed)))
+            self.publications.append((number, confirmed, fresh))
             if self.stop.wait(max(0.0, every - (time.monotonic() - started))):
                 return
 
-    def publish(self, base, number, researcher, consultant, therapy_pk) -> float:
-        """One change through the admin; returns when its publication was confirmed."""
+    def publish(self, base, number, researcher, consultant, therapy_pk) -> tuple[float, str]:
+        """One change through the admin; returns when its publication was confirmed (the
+        publish step's redirect), and where that redirect leads."""
         draft = researcher.submit_form(f"{base}/admin/therapies/reviewversion/start-draft/"
                                        f"{therapy_pk}/")  # fmt: skip
         summary = f"Fleet edit number {number}. What the research says, revised."
@@ -320,11 +325,7 @@ class Run:
         version = step.split("step/")[0]
         consultant.submit_form(version + "step/approve/", {"comment": ""})
         change = consultant.submit_form(version + "step/publish/")
-        confirmed = time.monotonic()
-        _, _, page = consultant.call(change)
-        if "now published" not in page:
-            raise RuntimeError(f"publication {number} not confirmed by the admin")
-        return confirmed
+        return time.monotonic(), change
 
     def wait_fresh(self, number: int, confirmed: float) -> dict[str, float]:
         """Poll every server, each in a thread of its own, until the new summary shows on it;
@@ -352,17 +353,20 @@ class Run:
             poller.join()
         return fresh
 
-    def stale_reads(self) -> dict[str, int]:
-        """Per server: reads of an older summary started after the server first showed the
-        newer one, or more than BOUND seconds after its publication was confirmed."""
+    def stale_reads(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Per server: the stale reads (of an older summary, started after the server first
+        showed the newer one or more than BOUND seconds after its publication was confirmed);
+        and every read of an older summary started after a confirmation, those in flight while
+        the new page was on its way included."""
         stale = dict.fromkeys(self.servers, 0)
+        old = dict.fromkeys(self.servers, 0)
         for base, started, seen in self.edited_reads:
-            for number, confirmed, fresh in self.publications:
-                limit = min(fresh.get(base, float("inf")), confirmed + BOUND)
-                if seen < number and started >= limit:
-                    stale[base] += 1
-                    break
-        return stale
+            late = [(n, c, f) for n, c, f in self.publications if seen < n and started >= c]
+            if late:
+                old[base] += 1
+            if any(started >= min(f.get(base, float("inf")), c + BOUND) for _, c, f in late):
+                stale[base] += 1
+        return stale, old
 
 
 def run(seconds: float, readers: int, rate: float, every: float) -> dict:
@@ -406,7 +410,7 @@ def drive(servers, slugs, edited, therapy_pk, seconds, readers, rate, every) -> 
     fleet.stop.set()
     for thread in threads:
         thread.join(60)
-    stale = fleet.stale_reads()
+    stale, old = fleet.stale_reads()
     per_server = {}
     for n, base in enumerate(servers, start=1):
         times = [fresh[base] - confirmed for _, confirmed, fresh in fleet.publications
@@ -418,6 +422,7 @@ def drive(servers, slugs, edited, therapy_pk, seconds, readers, rate, every) -> 
             "read_p50_ms": statistics.median(latencies) * 1000,
             "read_p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
             "stale": stale[base],
+            "old_after_confirmation": old[base],
             "fresh_p50_ms": statistics.median(times) * 1000 if times else None,
             "fresh_max_ms": max(times) * 1000 if times else None,
             "never_fresh": missing,
@@ -482,8 +487,12 @@ def print_table(result: dict) -> None:
     print(f"A stale read: a reader's read of an older summary that started after that server "
           f"first showed the new one, or over {BOUND:.0f} s after the publication was "
           "confirmed.")  # fmt: skip
-    old = ", ".join(f"{name} {row['old_polls']}" for name, row in result["servers"].items())
-    print(f"The editor's polls that still got the old page, after the confirmation: {old}")
+    old = ", ".join(
+        f"{name}: {row['old_after_confirmation']} of readers' reads, {row['old_polls']} of the "
+        "editor's polls"
+        for name, row in result["servers"].items()
+    )
+    print(f"The old page read after a confirmation, in flight or stale: {old}")
     for sample in result["error_samples"]:
         print(f"error: {sample}")
 
