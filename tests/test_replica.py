@@ -20,6 +20,7 @@ import uuid
 
 import psycopg
 import pytest
+from django.conf import settings
 
 from tests.replica import streaming_pair
 from tests.servers import PROJECT, fetch, gunicorn, paused, redis_server, run_manage, wait_until
@@ -242,7 +243,10 @@ def test_a_hung_replica_is_invisible_to_readers_and_used_again_once_back(fleet):
         for _ in range(4):
             assert fetch(uncached(base), SITE)[0] == 200
     with paused(standby.data):
-        for _ in range(3):
+        # First the open connections stop answering; then, once each process tries the
+        # standby again (after DATABASE_REPLICA_RETRY, 10 s), new connections hang too.
+        hung_until = time.monotonic() + settings.DATABASE_REPLICA_RETRY + 3
+        while time.monotonic() < hung_until:
             for base in servers:
                 status, _, body, seconds = timed_fetch(uncached(base))
                 assert status == 200, body[:300]
