@@ -1,16 +1,31 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Attribute, EvidenceLevel
+from .models import Attribute, EvidenceLevel, ScoreMeaning
 
 # Review pages compose their ratings from these rows on each request, so an editor's change
 # shows everywhere as soon as it is saved (ratings.apps starts a new page cache generation).
+
+
+class ScoreMeaningInline(admin.TabularInline):
+    """What each score from 0 to 5 means for the attribute: one row per score."""
+
+    model = ScoreMeaning
+    extra = 0
+    max_num = 6
+    fields = ["score", "meaning"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})}
+    }
 
 
 @admin.register(Attribute)
 class AttributeAdmin(SimpleHistoryAdmin):
     list_display = ["label", "code", "is_evidence_based", "order"]
     search_fields = ["label", "code"]
+    inlines = [ScoreMeaningInline]
 
     def get_readonly_fields(self, request, obj=None):
         # Code refers to attributes by code, so it is fixed once created.
@@ -19,5 +34,6 @@ class AttributeAdmin(SimpleHistoryAdmin):
 
 @admin.register(EvidenceLevel)
 class EvidenceLevelAdmin(SimpleHistoryAdmin):
-    list_display = ["label", "code", "score_min", "score_max", "order"]
-    search_fields = ["label", "definition"]
+    list_display = ["label", "badge", "direction", "code", "score_min", "score_max", "order"]
+    list_filter = ["direction"]
+    search_fields = ["label", "badge_text", "definition"]

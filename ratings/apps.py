@@ -8,8 +8,8 @@ class RatingsConfig(AppConfig):
         from cancerchoices.cache import bump_on_change
         from cancerchoices.text import store_lf_line_endings
 
-        from .models import Attribute, EvidenceLevel
+        from .models import Attribute, EvidenceLevel, ScoreMeaning
 
         # Every review page composes its ratings with these: editors' changes are public at once.
-        bump_on_change(Attribute, EvidenceLevel)
+        bump_on_change(Attribute, EvidenceLevel, ScoreMeaning)
         store_lf_line_endings(self)

@@ -1,4 +1,5 @@
-"""The seven rated attributes, evidence levels, and a review version's ratings."""
+"""The seven rated attributes, what each score means, evidence levels, and a review
+version's ratings."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,11 +37,61 @@ class Attribute(models.Model):
         return self.label
 
 
+class ScoreMeaning(models.Model):
+    """What one score (0 to 5) means for one attribute: the methodology lists them, and a
+    review shows the meaning beside each rating."""
+
+    attribute = models.ForeignKey(
+        Attribute, on_delete=models.CASCADE, related_name="score_meanings"
+    )
+    score = models.PositiveSmallIntegerField(choices=[(n, f"{n} of 5") for n in range(6)])
+    meaning = models.TextField(
+        help_text="One or two plain sentences a reader sees beside a rating with this score."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["attribute_id", "-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attribute", "score"], name="one_meaning_per_attribute_score"
+            ),
+            models.CheckConstraint(condition=Q(score__lte=5), name="score_meaning_score_0_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.attribute}: {self.score} of 5"
+
+
 class EvidenceLevel(models.Model):
-    """The team's vocabulary for strength of evidence, and how each maps to a score."""
+    """The team's vocabulary for strength of evidence, which way it points, and how each level
+    maps to a score."""
+
+    class Direction(models.TextChoices):
+        BENEFIT = "benefit", "Evidence of benefit"
+        TOO_LITTLE = "too_little", "Too little evidence to judge"
+        NO_BENEFIT = "no_benefit", "Good evidence of no benefit"
+        HARM = "harm", "Evidence of harm"
 
     code = models.SlugField(max_length=40, unique=True)
     label = models.CharField(max_length=60, help_text="e.g. 'Preliminary'.")
+    badge_text = models.CharField(
+        "badge",
+        max_length=80,
+        blank=True,
+        help_text="How a rating with this level says it. Leave empty for the label and "
+        "'evidence' ('Preliminary evidence'); a level that is not evidence of benefit needs its "
+        "own words ('Good evidence of no benefit', 'Evidence of harm').",
+    )
+    direction = models.CharField(
+        max_length=20,
+        choices=Direction.choices,
+        default=Direction.BENEFIT,
+        help_text="Which way the evidence points. Ratings show 'no benefit' and 'harm' "
+        "differently from 'too little to judge', so a negative trial never reads as an "
+        "untested therapy.",
+    )
     definition = models.TextField(help_text="The house definition, shown on the methodology page.")
     score_min = models.PositiveSmallIntegerField(default=0)
     score_max = models.PositiveSmallIntegerField(default=0)
@@ -62,7 +113,20 @@ class EvidenceLevel(models.Model):
 
     @property
     def badge(self) -> str:
-        return f"{self.label} evidence"
+        return badge_words(self.label, self.badge_text)
+
+    def clean(self):
+        if self.direction != self.Direction.BENEFIT and not self.badge_text.strip():
+            raise ValidationError(
+                {"badge_text": "Say in words what this level means, e.g. 'Good evidence of no "
+                 "benefit': the label and 'evidence' would read as evidence of a benefit."}
+            )  # fmt: skip
+
+
+def badge_words(label: str, badge_text: str = "") -> str:
+    """What a rating's evidence badge says: the level's own words, or its label and
+    'evidence' ("Preliminary evidence"). For pages that read levels with raw SQL too."""
+    return badge_text or f"{label} evidence"
 
 
 class Rating(models.Model):
@@ -138,3 +202,26 @@ class Rating(models.Model):
     @property
     def score_text(self) -> str:
         return f"{self.score} of 5" if self.is_rated else "Not rated yet"
+
+    @property
+    def meaning(self) -> str:
+        """What this rating tells a reader. A 0 on the evidence says why through its evidence
+        level (too little to judge, no benefit, harm), so the level's definition; otherwise
+        what the attribute's score means (pages load it with ``with_meaning``)."""
+        if not self.is_rated:
+            return ""
+        level = self.evidence_level
+        if level is not None and level.direction != EvidenceLevel.Direction.BENEFIT:
+            return level.definition
+        if hasattr(self, "score_meaning"):
+            return self.score_meaning or ""
+        meanings = ScoreMeaning.objects.filter(attribute_id=self.attribute_id, score=self.score)
+        return meanings.values_list("meaning", flat=True).first() or ""
+
+    @staticmethod
+    def with_meaning(ratings: models.QuerySet) -> models.QuerySet:
+        """``ratings`` with each one's score meaning in the same query (``score_meaning``)."""
+        meanings = ScoreMeaning.objects.filter(
+            attribute=models.OuterRef("attribute"), score=models.OuterRef("score")
+        )
+        return ratings.annotate(score_meaning=models.Subquery(meanings.values("meaning")[:1]))

@@ -8,7 +8,7 @@ class MethodologyView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            attributes=Attribute.objects.all(),
+            attributes=Attribute.objects.prefetch_related("score_meanings"),
             evidence_levels=EvidenceLevel.objects.all(),
             **kwargs,
         )

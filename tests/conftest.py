@@ -64,10 +64,10 @@ def _reference_data(request):
     from django.contrib.auth.models import Group, Permission
 
     from ratings.defaults import seed
-    from ratings.models import Attribute, EvidenceLevel
+    from ratings.models import Attribute, EvidenceLevel, ScoreMeaning
     from therapies.roles import sync_roles
 
-    seed(Attribute, EvidenceLevel)
+    seed(Attribute, EvidenceLevel, ScoreMeaning)
     sync_roles(Group, Permission)
 
 

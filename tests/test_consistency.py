@@ -428,6 +428,7 @@ def rename_attribute(site, therapy, _):
         "label": site.unique("Attribute"), "short_label": site.unique("Attr"),
         "rated_on": attribute.rated_on, "order": attribute.order,
         **({"is_evidence_based": "on"} if attribute.is_evidence_based else {}),
+        **formset_management("score_meanings"),  # what each score means, left as it is
     }  # fmt: skip
     post_form(site.editor, admin_url("ratings_attribute_change", attribute.pk), data)
 
@@ -435,6 +436,7 @@ def rename_attribute(site, therapy, _):
 def rename_evidence_level(site, therapy, _):
     level = latest_version(therapy).ratings.exclude(evidence_level=None).first().evidence_level
     data = {"code": level.code, "label": site.unique("Level"), "definition": level.definition,
+            "badge_text": level.badge_text, "direction": level.direction,
             "score_min": level.score_min, "score_max": level.score_max,
             "order": level.order}  # fmt: skip
     post_form(site.editor, admin_url("ratings_evidencelevel_change", level.pk), data)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from ratings import defaults
-from ratings.models import Attribute, EvidenceLevel
+from ratings.models import Attribute, EvidenceLevel, ScoreMeaning
 from therapies import roles
 
 
@@ -18,10 +18,25 @@ def test_the_roles_migration_is_a_copy_of_the_roles_table():
     assert frozen.EDITOR_APPS == roles.EDITOR_APPS
 
 
-def test_the_rating_scales_migration_is_a_copy_of_the_defaults():
+def test_the_rating_scales_migrations_are_copies_of_the_defaults():
     frozen = importlib.import_module("ratings.migrations.0002_attributes_and_levels")
     assert frozen.ATTRIBUTES == defaults.ATTRIBUTES
+    # 0003 gave the levels their badges and directions and added what each score means.
+    frozen = importlib.import_module(
+        "ratings.migrations.0003_score_meanings_and_evidence_direction"
+    )
     assert frozen.LEVELS == defaults.LEVELS
+    assert frozen.SCORE_MEANINGS == defaults.SCORE_MEANINGS
+
+
+def test_every_attribute_has_a_meaning_for_each_score_from_zero_to_five():
+    assert set(defaults.SCORE_MEANINGS) == {code for code, *_ in defaults.ATTRIBUTES}
+    for meanings in defaults.SCORE_MEANINGS.values():
+        assert len(meanings) == 6
+        assert all(meaning.strip() for meaning in meanings)
+
+
+LEVEL_FIELDS = ["code", "label", "badge_text", "direction", "definition", "score_min", "score_max"]
 
 
 @pytest.mark.django_db
@@ -35,10 +50,11 @@ def test_a_migrated_database_has_the_roles_and_scales_the_live_code_would_give()
     }
     scales = (
         list(Attribute.objects.values_list("code", "label", "order")),
-        list(EvidenceLevel.objects.values_list("code", "score_min", "score_max")),
+        list(EvidenceLevel.objects.values_list(*LEVEL_FIELDS)),
+        list(ScoreMeaning.objects.values_list("attribute__code", "score", "meaning")),
     )
     roles.sync_roles(Group, Permission)
-    defaults.seed(Attribute, EvidenceLevel)
+    defaults.seed(Attribute, EvidenceLevel, ScoreMeaning)
     assert migrated == {
         group.name: sorted(
             f"{p.content_type.app_label}.{p.codename}"
@@ -48,5 +64,6 @@ def test_a_migrated_database_has_the_roles_and_scales_the_live_code_would_give()
     }
     assert scales == (
         list(Attribute.objects.values_list("code", "label", "order")),
-        list(EvidenceLevel.objects.values_list("code", "score_min", "score_max")),
+        list(EvidenceLevel.objects.values_list(*LEVEL_FIELDS)),
+        list(ScoreMeaning.objects.values_list("attribute__code", "score", "meaning")),
     )

@@ -64,9 +64,9 @@ def test_list_pages_and_feeds_run_as_many_queries_for_2_as_for_25_reviews(client
     assert large == small
     # One query per section of the sitemap; the "about", accessibility and privacy pages and
     # the favicon read nothing; "what changed" reads the review, its published versions and its
-    # withdrawals.
+    # withdrawals; the methodology reads the attributes, what each score means, and the levels.
     assert small == {
-        "people": 1, "person": 2, "glossary": 1, "methodology": 2, "updates feed": 1,
+        "people": 1, "person": 2, "glossary": 1, "methodology": 3, "updates feed": 1,
         "therapy feed": 2, "what changed": 3, "sitemap": 8, "about": 0, "accessibility": 0,
         "privacy": 0, "favicon": 0,
     }  # fmt: skip

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 CONTENT_MODELS = [
     "ratings.Attribute",
     "ratings.EvidenceLevel",
+    "ratings.ScoreMeaning",
     "therapies.Category",
     "therapies.CancerType",
     "therapies.Therapy",
@@ -34,7 +35,7 @@ CONTENT_MODELS = [
 ]
 # Present in every migrated database (a migration seeds them), so they do not count as
 # "content already here"; an import replaces them.
-REFERENCE_DATA = {"ratings.Attribute", "ratings.EvidenceLevel"}
+REFERENCE_DATA = {"ratings.Attribute", "ratings.EvidenceLevel", "ratings.ScoreMeaning"}
 
 
 class ContentExistsError(Exception):

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from ratings.models import Attribute
+from ratings.models import Attribute, Rating
 
 from .models import ReviewVersion, SubPage
 from .structured_data import json_ld, medical_web_page
@@ -35,7 +35,7 @@ CREDIT_CARD_FIELDS = [
 def main_page_context(version: ReviewVersion) -> dict:
     """The main page of a review, composed from current rows (five queries in all, whatever
     the number of ratings, credits or references). The admin's preview shows the same."""
-    ratings = version.ratings.select_related("evidence_level").defer("note")
+    ratings = Rating.with_meaning(version.ratings.select_related("evidence_level").defer("note"))
     ratings = {rating.attribute_id: rating for rating in ratings}
     credits = list(
         version.credits.select_related("person").defer("person__bio", "person__bio_html")

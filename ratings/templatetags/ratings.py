@@ -1,11 +1,30 @@
 from django import template
+from django.utils.safestring import mark_safe
 
-from ratings.scale import scale_html
+from ratings.scale import ICONS, badge_html, scale_html
 
 register = template.Library()
 
 
 @register.filter
 def rating_scale(rating):
-    """The five-segment scale and the score in words for a Rating (or None: not rated yet)."""
-    return scale_html(rating.score if rating else None)
+    """The five-segment scale and the score in words for a Rating (or None: not rated yet),
+    drawn for the direction of its evidence (no benefit and harm look different)."""
+    if rating is None:
+        return scale_html(None)
+    level = rating.evidence_level if rating.evidence_level_id else None
+    return scale_html(rating.score, level.direction if level else "")
+
+
+@register.simple_tag
+def evidence_badge(level, href="", css_class="badge"):
+    """An EvidenceLevel's badge (nothing without one), linked to its definition at ``href``."""
+    if not level:
+        return ""
+    return badge_html(level.code, level.badge, level.direction, href, css_class)
+
+
+@register.simple_tag
+def level_icon(direction):
+    """The icon a badge of evidence pointing ``direction`` carries (for the key to the scale)."""
+    return mark_safe(ICONS.get(direction, ""))

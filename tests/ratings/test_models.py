@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from ratings.models import Attribute, EvidenceLevel, Rating
+from ratings.models import Attribute, EvidenceLevel, Rating, ScoreMeaning
 from tests.factories import RatingFactory, VersionFactory, evidence_level
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,74 @@ def test_an_evidence_levels_scores_run_upwards_within_zero_to_five(low, high):
     level = EvidenceLevel(code="new", label="New", definition="-", score_min=low, score_max=high)
     with pytest.raises(ValidationError, match="evidence_level_score_range"):
         level.full_clean()
+
+
+def test_a_0_on_evidence_says_why_with_three_levels_that_read_apart():
+    zeros = EvidenceLevel.objects.filter(score_max=0).order_by("order")
+    assert [(level.code, level.direction, level.badge) for level in zeros] == [
+        ("insufficient", "too_little", "Too little evidence to judge"),
+        ("no_benefit", "no_benefit", "Good evidence of no benefit"),
+        ("harm", "harm", "Evidence of harm"),
+    ]
+    assert all(level.score_min == 0 for level in zeros)
+    for level in EvidenceLevel.objects.filter(direction="benefit"):
+        assert level.badge == f"{level.label} evidence"
+
+
+@pytest.mark.parametrize("level", ["no_benefit", "harm"])
+def test_no_benefit_and_harm_mean_a_0_on_an_attribute_rated_on_evidence(level):
+    rating("treatment_outcomes", 0, level).full_clean()
+    badge = evidence_level(level).badge
+    with pytest.raises(ValidationError, match=f"{badge} means a score of 0, not 1"):
+        rating("treatment_outcomes", 1, level).full_clean()
+    with pytest.raises(ValidationError, match="not rated on the strength of evidence"):
+        rating("safety", 0, level).full_clean()
+
+
+def test_every_attribute_has_a_meaning_for_each_score():
+    for attribute in Attribute.objects.all():
+        scores = attribute.score_meanings.values_list("score", flat=True)
+        assert sorted(scores) == [0, 1, 2, 3, 4, 5]
+
+
+def test_one_meaning_per_attribute_and_score_and_no_score_above_five():
+    meaning = ScoreMeaning.objects.get(attribute__code="safety", score=5)
+    with pytest.raises(IntegrityError):
+        ScoreMeaning.objects.create(attribute=meaning.attribute, score=5, meaning="Again.")
+
+
+def test_a_score_meaning_above_five_is_refused_by_the_database():
+    with pytest.raises(IntegrityError):
+        ScoreMeaning.objects.filter(attribute__code="safety", score=5).update(score=6)
+
+
+def test_a_rating_means_its_attributes_meaning_of_the_score_or_its_levels_definition():
+    modest = rating("treatment_outcomes", 3, "modest")
+    assert modest.meaning.startswith("Modest evidence that it improves survival")
+    safe = rating("safety", 5, None)
+    assert safe.meaning == ScoreMeaning.objects.get(attribute__code="safety", score=5).meaning
+    # A 0 on the evidence is explained by its level: no benefit is never "not tested".
+    no_benefit = rating("treatment_outcomes", 0, "no_benefit")
+    assert no_benefit.meaning == evidence_level("no_benefit").definition
+    assert "consistently found no benefit" in no_benefit.meaning
+    too_little = rating("treatment_outcomes", 0, "insufficient")
+    assert "not evidence that it does not work" in too_little.meaning
+    assert rating("safety", None, None).meaning == ""
+
+
+def test_a_page_reads_every_ratings_meaning_in_the_same_query(django_assert_num_queries):
+    version = VersionFactory()
+    RatingFactory(version=version, score=2)
+    RatingFactory(
+        version=version,
+        attribute=Attribute.objects.get(code="cancer_risk"),
+        score=0,
+        evidence_level=evidence_level("harm"),
+    )
+    with django_assert_num_queries(1):
+        ratings = list(Rating.with_meaning(version.ratings.select_related("evidence_level")))
+        meanings = {r.attribute_id: r.meaning for r in ratings}
+    assert meanings[Attribute.objects.get(code="safety").pk].startswith("Use only with your care")
+    assert meanings[Attribute.objects.get(code="cancer_risk").pk].startswith(
+        "Well-designed studies found that it made things worse"
+    )

@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 
 from ratings.models import Rating
-from ratings.scale import scale_html
+from ratings.scale import badge_html, scale_html
 
 
 def lit_segments(html: str) -> int:
@@ -35,3 +35,51 @@ def test_the_template_filter_shows_a_rating_or_its_absence():
     assert template.render(Context({"rating": Rating(score=4)})) == scale_html(4)
     assert template.render(Context({"rating": Rating(score=None)})) == scale_html(None)
     assert template.render(Context({"rating": None})) == scale_html(None)
+
+
+def test_no_benefit_is_struck_through_and_harm_drawn_as_a_warning_unlike_too_little():
+    plain, too_little = scale_html(0), scale_html(0, "too_little")
+    no_benefit, harm = scale_html(0, "no_benefit"), scale_html(0, "harm")
+    assert 'class="scale scale-too-little"' in too_little
+    assert 'class="scale scale-no-benefit"' in no_benefit
+    assert 'class="scale scale-harm"' in harm
+    assert len({plain, too_little, no_benefit, harm}) == 4
+    assert scale_html(3, "benefit") == scale_html(3)
+    assert scale_html(3, "nonsense") == scale_html(3)
+
+
+@pytest.mark.parametrize(
+    ("direction", "words", "css"),
+    [
+        ("too_little", "Too little evidence to judge", "level-too-little"),
+        ("no_benefit", "Good evidence of no benefit", "level-no-benefit"),
+        ("harm", "Evidence of harm", "level-harm"),
+    ],
+)
+def test_a_badge_says_which_way_the_evidence_points_in_words_and_with_an_icon(
+    direction, words, css
+):
+    html = badge_html("code", words, direction, href="/methodology/")
+    assert html.startswith(f'<a class="badge {css}" href="/methodology/#level-code"><svg')
+    assert html.endswith(f"</svg>{words}</a>")
+    assert 'aria-hidden="true"' in html
+    plain = badge_html("modest", "Modest evidence", "benefit")
+    assert plain == '<span class="badge">Modest evidence</span>'
+
+
+def test_a_badges_words_are_escaped():
+    assert "&lt;b&gt;" in badge_html("x", "<b>", "harm")
+
+
+@pytest.mark.django_db
+def test_the_template_tags_draw_a_rating_by_its_evidence_level():
+    from tests.factories import evidence_level
+
+    harm = evidence_level("harm")
+    rating = Rating(score=0, evidence_level=harm)
+    template = Template(
+        "{% load ratings %}{{ rating|rating_scale }}"
+        "{% evidence_badge rating.evidence_level '/m/' %}{% evidence_badge None %}"
+    )
+    html = template.render(Context({"rating": rating}))
+    assert html == scale_html(0, "harm") + badge_html("harm", harm.badge, "harm", "/m/")

@@ -333,6 +333,7 @@ def test_saving_an_attribute_renders_no_review():
         "rated_on": attribute.rated_on,
         "is_evidence_based": "",
         "order": attribute.order,
+        **formset_management("score_meanings"),  # what each score means, left as it is
     }
     assert editor.post(url, data).status_code == 302
     assert "Safety first" in page(ReviewVersion.objects.get().therapy.get_absolute_url())
