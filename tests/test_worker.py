@@ -176,6 +176,32 @@ def test_the_job_of_a_worker_that_died_is_queued_again_and_runs(jobs):
 
 
 @pytest.mark.django_db
+def test_a_dead_workers_periodic_job_is_ended_not_retried_and_its_other_jobs_still_run(jobs):
+    # A worker died running the minute's publish_scheduled and an e-mail; the clock has queued
+    # the next minute's publish_scheduled already, under the same queueing lock.
+    version = PublishedVersionFactory(created_by=member("Researcher", "rita"))
+    tasks.retry_stalled_jobs.defer(timestamp=0)
+    periodic_id = tasks.publish_scheduled.defer(timestamp=0)
+    mail_id = notify_transition.defer(version_id=version.pk, action="publish", state="published")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - interval '1 hour')"
+            " RETURNING id"
+        )
+        cursor.execute(
+            "UPDATE procrastinate_jobs SET status = 'doing', worker_id = %s WHERE id IN (%s, %s)",
+            [cursor.fetchone()[0], periodic_id, mail_id],
+        )
+    waiting = tasks.publish_scheduled.defer(timestamp=60)
+
+    assert jobs() == 3  # retry_stalled_jobs, the e-mail again, the next minute's publish check
+    assert [message.subject for message in mail.outbox] == [f"Review published: {version.name}"]
+    statuses = dict(ProcrastinateJob.objects.values_list("id", "status"))
+    # The dead worker's periodic job is over: the next one did its work.
+    assert (statuses[periodic_id], statuses[waiting]) == ("failed", "succeeded")
+
+
+@pytest.mark.django_db
 def test_run_jobs_runs_queued_jobs_in_the_tests_transaction(jobs):
     version = PublishedVersionFactory(body="Some *plain* prose.")
     ReviewVersion.objects.filter(pk=version.pk).update(body_html="stale")

@@ -7,6 +7,7 @@ jobs that a step queues live beside the code that queues them (``notifications``
 
 from django.conf import settings
 from procrastinate.contrib.django import app
+from procrastinate.jobs import Status
 
 from cancerchoices.tasks import run_like_a_request
 
@@ -46,9 +47,15 @@ async def retry_stalled_jobs(timestamp: int) -> int:
     host lost: no heartbeat for ``stalled_worker_timeout``, 30 s), which would otherwise stay
     "doing" for ever. A live worker's job is never taken, however long it runs. Such a job may
     have done its work already: ours can all run again (an e-mail then goes out twice).
-    Returns how many."""
+
+    A periodic job (one with a queueing lock) is ended as failed instead: the next one queued
+    does its work, and may be waiting already, which the retried job would collide with (one
+    waiting job a lock), stopping this run before the other jobs. Returns how many it found."""
     silent = settings.PROCRASTINATE_WORKER_DEFAULTS.get("stalled_worker_timeout", 30)
     stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=silent))
     for job in stalled:
-        await app.job_manager.retry_job(job)
+        if job.queueing_lock:
+            await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+        else:
+            await app.job_manager.retry_job(job)
     return len(stalled)
