@@ -4,6 +4,7 @@ and a 0 from good evidence of no benefit or of harm in words apart from "too lit
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils.html import escape
 
 from ratings.models import Attribute, ScoreMeaning
@@ -111,3 +112,18 @@ def test_an_editors_new_meaning_shows_on_the_review_at_once(review_page):
     assert "4 of 5: Safe for nearly everyone we studied." in words(
         full_rating(review_page(), "safety")
     )
+
+
+def test_the_comparison_draws_and_says_no_benefit_and_harm_like_the_review(client):
+    version = PublishedVersionFactory(therapy__slug="fish-oil")
+    rate(version, "treatment_outcomes", 0, "insufficient")
+    rate(version, "cancer_risk", 0, "no_benefit")
+    rate(version, "body_terrain", 0, "harm")
+    html = client.get(reverse("therapies:compare") + "?therapies=fish-oil").content.decode()
+    assert 'class="scale scale-no-benefit"' in html
+    assert 'class="scale scale-harm"' in html
+    assert 'class="badge level-no-benefit" href="/methodology/#level-no_benefit"' in html
+    assert ">Good evidence of no benefit</a>" in html
+    assert 'class="badge level-harm" href="/methodology/#level-harm"' in html
+    assert 'class="badge level-too-little"' in html
+    assert ">Too little evidence to judge</a>" in html
