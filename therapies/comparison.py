@@ -6,6 +6,7 @@ choices; ``compare_therapies`` loads what they name in three queries (the publis
 their ratings, the attributes); the template writes every cell.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django import forms
@@ -26,6 +27,8 @@ MAX_NAME_LENGTH = 200
 # A name typed to add matches a published therapy's name or other names when this close
 # (pg_trgm's word similarity: misspelt names score 0.6 or more, unrelated ones up to about 0.4).
 NAME_SIMILARITY = 0.6
+WORD = re.compile(r"[^\W_]+")
+MAX_WORDS = 8
 
 
 def printable(text: str) -> str:
@@ -204,10 +207,14 @@ def best_match(name: str) -> str | None:
     slug = by_name.values_list("therapy__slug", flat=True).first()
     if slug:
         return slug
-    words = SearchQuery(name, search_type="websearch", config="english")
+    # Only the letters and digits of what was typed: a name box takes no search syntax.
+    words = " ".join(WORD.findall(name)[:MAX_WORDS])
+    if not words:
+        return None
+    query = SearchQuery(words, search_type="plain", config="english")
     by_text = (
-        published.filter(search_document=words)
-        .annotate(rank=SearchRank(F("search_document"), words))
+        published.filter(search_document=query)
+        .annotate(rank=SearchRank(F("search_document"), query))
         .order_by("-rank", "name")
     )
     return by_text.values_list("therapy__slug", flat=True).first()

@@ -241,3 +241,11 @@ def test_the_form_shortens_a_typed_name_and_drops_control_characters():
     form = CompareForm({"add": " mela\x00tonin " + "x" * 500})
     assert form.is_valid()
     assert form.cleaned_data["add"] == ("melatonin " + "x" * 500)[:200]
+
+
+@pytest.mark.parametrize("typed", ["-" * 80, "- " * 40, '"(!|&:*', "melatonin -" + "-" * 60])
+def test_search_syntax_typed_as_a_name_is_no_error(client, typed):
+    PublishedVersionFactory(name="Ginger", summary="Nausea.", therapy__slug="ginger")
+    response = client.get(reverse("therapies:compare"), {"therapies": "ginger", "add": typed})
+    assert response.status_code == 200
+    assert "We found no therapy called" in response.content.decode()
