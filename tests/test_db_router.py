@@ -29,6 +29,8 @@ def test_the_router_is_active_only_with_a_replica_url():
         "['cancerchoices.db_router.PrimaryReplicaRouter']"
     )
     assert settings_value("s.DATABASES['replica']['HOST']", **replica) == "replica.internal"
+    # A replica that does not answer costs a request the shortest connect libpq allows.
+    assert settings_value("s.DATABASES['replica']['OPTIONS']['connect_timeout']", **replica) == "2"
     assert settings_value("s.MIDDLEWARE[1]", **replica).endswith("PrimaryForWritesMiddleware")
 
 
