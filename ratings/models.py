@@ -109,7 +109,9 @@ class EvidenceLevel(models.Model):
         ]
 
     def __str__(self):
-        return self.label
+        # As a rating says it: what a researcher picks in a form and a comparison of versions
+        # shows ("Good evidence of no benefit", not "No benefit").
+        return self.badge
 
     @property
     def badge(self) -> str:

@@ -84,6 +84,8 @@ def test_a_0_on_evidence_says_why_with_three_levels_that_read_apart():
     assert all(level.score_min == 0 for level in zeros)
     for level in EvidenceLevel.objects.filter(direction="benefit"):
         assert level.badge == f"{level.label} evidence"
+    # Forms and comparisons of versions name a level as a rating says it.
+    assert [str(level) for level in zeros] == [level.badge for level in zeros]
 
 
 @pytest.mark.parametrize("level", ["no_benefit", "harm"])
