@@ -184,13 +184,6 @@ def published_rule(path: str = "") -> Q:
     return Q(**{f"{path}state": VersionState.PUBLISHED})
 
 
-def published_sql(alias: str) -> str:
-    """``published_rule()`` as a condition on the version row ``alias`` of the hand-written SQL of
-    the index, search and compare (docs/performance.md says why they are SQL). A test checks
-    that both select the same rows."""
-    return f"{alias}.state = '{VersionState.PUBLISHED}'"
-
-
 class ReviewVersionQuerySet(models.QuerySet):
     def published(self):
         """The only versions the public may ever see."""

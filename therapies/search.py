@@ -28,7 +28,6 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.core.paginator import Page, Paginator
-from django.db import connections, router
 from django.db.models import (
     CharField,
     F,
@@ -47,7 +46,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ratings.models import Attribute, Rating
 
-from .models import CancerType, Category, ReviewVersion, SubPage, published_sql
+from .models import CancerType, Category, ReviewVersion, SubPage
 
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
@@ -133,7 +132,7 @@ class SearchForm(forms.Form):
         ("name", "Name, A to Z"),
         ("updated", "Most recently updated"),
         ("relevance", "Best match (when searching)"),
-        ("rating", "Highest rated (choose “Rated on”)"),
+        ("rating", "Highest rated"),
     ]
     MIN_CHOICES = [("", "Any score"), *((str(n), f"{n} of 5") for n in range(1, 6))]
     # The fields a filter chip or a link may name, in the order addresses list them.
@@ -180,6 +179,8 @@ class SearchForm(forms.Form):
         label="Sort by",
         required=False,
         choices=SORT_CHOICES,
+        help_text="“Highest rated” sorts by the rating chosen under “Rated on”; without one, "
+        "the suggested order applies.",
         error_messages={
             "invalid_choice": "We cannot sort that way, so we used our suggested order."
         },
@@ -187,7 +188,7 @@ class SearchForm(forms.Form):
     page = PageNumberField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, *, choices=None):
-        super().__init__(data)
+        super().__init__(data, label_suffix="")
         self.category_names, self.cancer_names, self.attributes = choices or filter_choices()
         self.attribute_labels = {code: label for code, (_, label) in self.attributes.items()}
         self.fields["category"].choices = [("", "All categories"), *self.category_names.items()]
@@ -216,7 +217,10 @@ class SearchForm(forms.Form):
         # Each control names the message about it (the list above the results holds them).
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_error"
+                described_by = f"id_{name}_error"
+                if self.fields[name].help_text:
+                    described_by += f" id_{name}_helptext"
+                self.fields[name].widget.attrs["aria-describedby"] = described_by
 
     @property
     def choices(self) -> dict:
@@ -435,6 +439,7 @@ class Result:
     category: str
     alternate_names: SafeString
     passage: SafeString
+    is_excerpt: bool = False  # the passage is cut from a longer text
     rating: Rating | None = None  # the chosen attribute's, when one is chosen
 
 
@@ -449,6 +454,7 @@ def readable_markdown(expression):
     for pattern, replacement in [
         (r"\[@[^\]]*\]", ""),  # [@smith-2020, p. 3]
         (r"\[\[([^\]|]*)(\|[^\]]*)?\]\]", r"\1"),  # [[term|slug]]
+        (r"(^|\s)[-+](\s)", r"\1\2"),  # list items
         (r"[*_#>`]+", ""),
         (r"\s+", " "),
     ]:
@@ -460,28 +466,23 @@ def readable_markdown(expression):
 
 
 def passage_text():
-    """Where a matching passage is looked for: the summary, the text, the rating notes and the
-    sub-pages, in that order."""
+    """Where a matching passage is looked for beyond the summary: the text, the rating notes
+    and the sub-pages, in that order."""
     version = ReviewVersion.objects.filter(pk=OuterRef("pk")).values("pk")
     notes = version.annotate(text=StringAgg("ratings__note", "\n")).values("text")
     subpages = SubPage.objects.filter(version=OuterRef("pk")).values("version")
     subpages = subpages.annotate(
         text=StringAgg(Concat("title", Value("\n"), "body", output_field=TextField()), "\n")
     )
-    return Concat(
-        "summary",
-        Value("\n"),
-        readable_markdown(
-            Concat(
-                "body",
-                Value("\n"),
-                Subquery(notes.values("text")),
-                Value("\n"),
-                Subquery(subpages.values("text")),
-                output_field=CharField(),
-            )
-        ),
-        output_field=CharField(),
+    return readable_markdown(
+        Concat(
+            "body",
+            Value("\n"),
+            Subquery(notes.values("text")),
+            Value("\n"),
+            Subquery(subpages.values("text")),
+            output_field=TextField(),
+        )
     )
 
 
@@ -556,6 +557,9 @@ class Search:
                 alternate_names_marked=SearchHeadline(
                     "alternate_names", query, config=SEARCH_CONFIG, **marks()
                 ),
+                summary_marked=SearchHeadline(
+                    "summary", query, config=SEARCH_CONFIG, **marks(highlight_all=True)
+                ),
                 passage_marked=SearchHeadline(
                     passage_text(),
                     query,
@@ -568,7 +572,8 @@ class Search:
                     ),
                 ),
             )
-            columns += ["name_marked", "alternate_names_marked", "passage_marked"]
+            columns += ["name_marked", "alternate_names_marked", "summary_marked"]
+            columns += ["passage_marked"]
         return versions.values(*columns).order_by(*order)
 
     def page_of(self, versions, number: int) -> Page:
@@ -590,10 +595,11 @@ class Search:
         return page
 
     def result(self, values: dict, therapy_url, rating) -> Result:
-        passage = values.get("passage_marked") or ""
-        # No search, or a match only in the name: the summary.
-        passage = (
-            highlighted(passage) if SEARCH_MARK_START in passage else marked(values, "summary")
+        # The summary, its words marked, when they are in it; otherwise an excerpt of the
+        # text, notes or sub-pages that has them; for a match only in the names, the summary.
+        excerpt = values.get("passage_marked") or ""
+        is_excerpt = SEARCH_MARK_START not in (values.get("summary_marked") or "") and (
+            SEARCH_MARK_START in excerpt
         )
         return Result(
             name=marked(values, "name"),
@@ -601,7 +607,8 @@ class Search:
             url=therapy_url(values["therapy__slug"]),
             category=values["category__name"],
             alternate_names=marked(values, "alternate_names"),
-            passage=passage,
+            passage=highlighted(excerpt) if is_excerpt else marked(values, "summary"),
+            is_excerpt=is_excerpt,
             rating=rating,
         )
 
@@ -612,118 +619,3 @@ def therapy_url_maker():
     placeholder = "slug-placeholder"
     before, after = reverse("therapies:detail", kwargs={"slug": placeholder}).split(placeholder)
     return lambda slug: f"{before}{slug}{after}"
-
-
-# --- Until the comparison has its own search ----------------------------------------------
-# The comparison's "add a therapy" still finds its best match with this statement, and reads
-# its table with ``fetch_rows``; the index no longer uses either.
-
-# A search finds the published reviews that mention its words (through the search document's
-# GIN index). Only when none does, it finds those whose name or other names are a small
-# misspelling away (through the trigram indexes; "<%" is pg_trgm's word similarity above its
-# threshold, 0.6 by default: misspelt names score 0.6 or more, unrelated ones sharing a few
-# letters up to about 0.4). PostgreSQL decides which once per statement, so a search whose
-# words are found never pays for the misspelling check.
-TEXT_MATCH = "search_document @@ websearch_to_tsquery('english', %(q)s)"
-BY_NAME = (
-    "NOT EXISTS (SELECT FROM therapies_reviewversion p "
-    f"WHERE {published_sql('p')} AND {TEXT_MATCH})"
-)
-SEARCH_MATCHES = (
-    f"SELECT id FROM therapies_reviewversion WHERE {TEXT_MATCH} "
-    "UNION ALL SELECT v.id FROM therapies_reviewversion v "
-    f"WHERE ({BY_NAME}) AND (%(q)s <%% v.name OR %(q)s <%% v.alternate_names)"
-)
-# Higher is better: how well the text matches (names weigh most, then the summary, then the
-# text); for matches by name, how close the closest name is.
-RELEVANCE = (
-    "ts_rank(v.search_document, websearch_to_tsquery('english', %(q)s)) "
-    f"+ CASE WHEN {BY_NAME} THEN greatest(word_similarity(%(q)s, v.name), "
-    "word_similarity(%(q)s, v.alternate_names)) ELSE 0 END"
-)
-# The summary with the matched words between SEARCH_MARK_START and SEARCH_MARK_STOP, as plain
-# unescaped text (``highlighted`` escapes it and turns the marks into <mark>).
-HEADLINE = "ts_headline('english', v.summary, websearch_to_tsquery('english', %(q)s), %(marks)s)"
-HEADLINE_OPTIONS = f"StartSel={SEARCH_MARK_START}, StopSel={SEARCH_MARK_STOP}, HighlightAll=true"
-ORDERINGS = {
-    "name": "v.name",
-    "updated": "v.last_updated DESC NULLS LAST, v.name",
-    "relevance": f"{RELEVANCE} DESC, v.name",
-    "rating": "r.score DESC NULLS LAST, v.name",
-}
-
-
-class ResultsSQL:
-    """The index's results as one SQL statement: published reviews narrowed by the valid
-    ``choices`` of a ``SearchChoices``, in ``ordering``, a page at a time, as rows of
-    plain values (``result_row`` turns one into what the page shows).
-
-    Written as SQL rather than as a queryset because the index and search are the pages read
-    most often when the page cache misses, and building the queryset cost Django several times
-    what running it cost the database. Every value from the reader is a parameter, never part
-    of the text. The conditions name only the version (``v``), so the count reads one table;
-    the joins are for what each row shows.
-    """
-
-    def __init__(self, choices: dict, ordering: str, attribute_id: int | None = None):
-        self.params = {**choices, "attribute_id": attribute_id, "marks": HEADLINE_OPTIONS}
-        conditions = [published_sql("v")]
-        if "category" in choices:
-            conditions.append(
-                "v.category_id = (SELECT id FROM therapies_category WHERE slug = %(category)s)"
-            )
-        if "cancer" in choices:
-            conditions.append(
-                "v.id IN (SELECT vc.reviewversion_id FROM therapies_reviewversion_cancer_types vc "
-                "JOIN therapies_cancertype ct ON ct.id = vc.cancertype_id "
-                "WHERE ct.slug = %(cancer)s)"
-            )
-        if attribute_id is not None and "min" in choices:
-            conditions.append(
-                "v.id IN (SELECT version_id FROM ratings_rating "
-                "WHERE attribute_id = %(attribute_id)s AND score >= %(min)s)"
-            )
-        if "q" in choices:
-            conditions.append(f"v.id IN ({SEARCH_MATCHES})")
-        self.conditions = " AND ".join(conditions)
-
-        columns = "v.name, t.slug, v.alternate_names, c.name AS category, v.summary"
-        joins = (
-            "therapies_reviewversion v JOIN therapies_therapy t ON t.id = v.therapy_id "
-            "JOIN therapies_category c ON c.id = v.category_id"
-        )
-        if attribute_id is not None:
-            # The chosen rating (at most one per version), shown beside each result.
-            columns += ", r.score, e.code AS level_code, e.label AS level_label"
-            joins += (
-                " LEFT JOIN ratings_rating r ON r.version_id = v.id "
-                "AND r.attribute_id = %(attribute_id)s "
-                "LEFT JOIN ratings_evidencelevel e ON e.id = r.evidence_level_id"
-            )
-        if "q" in choices:
-            columns += f", {HEADLINE} AS headline, {BY_NAME} AS by_name"
-        # Ordering other than by name reads every match anyway, so the total comes with the
-        # page; in name order the page reads only its own rows, and a count is cheaper.
-        self.counts_in_page = ordering != "name"
-        if self.counts_in_page:
-            columns += ", count(*) OVER () AS total"
-        self.page_sql = (
-            f"SELECT {columns} FROM {joins} WHERE {self.conditions} "
-            f"ORDER BY {ORDERINGS[ordering]} LIMIT %(limit)s OFFSET %(offset)s"
-        )
-
-    def page(self, offset: int, limit: int) -> list[dict]:
-        """Rows ``offset`` to ``offset + limit``; each has ``total`` when ``counts_in_page``."""
-        return fetch_rows(self.page_sql, {**self.params, "offset": offset, "limit": limit})
-
-    def count(self) -> int:
-        sql = f"SELECT count(*) AS total FROM therapies_reviewversion v WHERE {self.conditions}"
-        return fetch_rows(sql, self.params)[0]["total"]
-
-
-def fetch_rows(sql: str, params) -> list[dict]:
-    """The rows of a public read (on the replica, when there is one), as {column: value}."""
-    with connections[router.db_for_read(ReviewVersion)].cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

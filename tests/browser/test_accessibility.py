@@ -39,6 +39,8 @@ def public_pages() -> dict[str, str]:
         "home": reverse("home"),
         "index": reverse("therapies:list"),
         "index-search": reverse("therapies:list") + "?q=naltrexone",
+        "index-search-corrected": reverse("therapies:list") + "?q=naltrexome",
+        "index-search-not-reviewed": reverse("therapies:list") + "?q=ivermectin",
         "therapy": therapy.get_absolute_url(),
         **{
             f"subpage-{page.kind}": reverse("therapies:subpage", args=[therapy.slug, page.kind])
