@@ -103,3 +103,63 @@ function openTargetedNote() {
 }
 window.addEventListener("hashchange", openTargetedNote);
 openTargetedNote();
+
+// Therapies ticked to compare stay ticked from page to page of the index and back, in this tab:
+// the form sends those ticked on other pages too, and says how many are chosen. (Without this
+// file each page's ticks go on their own.)
+var COMPARE_KEY = "compare-choices";
+function compareChoices(slugs) {
+  try {
+    if (slugs) sessionStorage.setItem(COMPARE_KEY, JSON.stringify(slugs));
+    return JSON.parse(sessionStorage.getItem(COMPARE_KEY) || "[]");
+  } catch (error) {
+    return slugs || [];  // storage refused: this page's ticks still work
+  }
+}
+document.querySelectorAll("form.compare-picker").forEach(function (picker) {
+  var boxes = Array.prototype.slice.call(picker.querySelectorAll("input[type=checkbox][name=therapies]"));
+  var status = document.createElement("p");
+  status.className = "compare-status";
+  status.setAttribute("role", "status");
+  picker.querySelector(".compare-bar")?.prepend(status);
+  function update() {
+    var chosen = compareChoices();
+    boxes.forEach(function (box) {
+      var at = chosen.indexOf(box.value);
+      if (box.checked && at < 0) chosen.push(box.value);
+      if (!box.checked && at >= 0) chosen.splice(at, 1);
+    });
+    compareChoices(chosen);
+    var elsewhere = chosen.filter(function (slug) {
+      return !boxes.some(function (box) { return box.value === slug; });
+    }).length;
+    status.textContent = !chosen.length ? "" : chosen.length + " chosen" + (elsewhere ? " (" + elsewhere + " on other pages)" : "");
+    return chosen;
+  }
+  function restore(exactly) {
+    var chosen = compareChoices();
+    boxes.forEach(function (box) {
+      var wanted = chosen.indexOf(box.value) >= 0;
+      if (wanted || exactly) box.checked = wanted;
+    });
+    update();
+  }
+  boxes.forEach(function (box) {
+    box.addEventListener("change", update);
+  });
+  restore(false);
+  // Back to a page the browser kept whole: what was ticked or unticked elsewhere since counts.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) restore(true);
+  });
+  picker.addEventListener("submit", function () {
+    update().forEach(function (slug) {
+      if (boxes.some(function (box) { return box.value === slug; })) return;
+      var carried = document.createElement("input");
+      carried.type = "hidden";
+      carried.name = "therapies";
+      carried.value = slug;
+      picker.append(carried);
+    });
+  });
+});

@@ -158,3 +158,34 @@ def test_why_this_rating_opens_the_note_it_points_to(live_server, browser, javas
         assert page.locator("#rating-treatment_outcomes details").get_attribute("open") is not None
     finally:
         context.close()
+
+
+def test_choices_survive_paging_the_index_and_going_back(live_server, page):
+    for n in range(22):  # two pages of the index
+        PublishedVersionFactory(name=f"Therapy {n:02}", therapy__slug=f"therapy-{n:02}")
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(live_server.url + reverse("therapies:list"))
+    page.get_by_label("Compare Therapy 00").check()
+    assert page.get_by_role("status").inner_text() == "1 chosen"
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url("**page=2**")
+    page.get_by_label("Compare Therapy 21").check()
+    assert page.get_by_role("status").inner_text() == "2 chosen (1 on other pages)"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("button", name="Compare selected therapies").click()
+    page.wait_for_url("**/compare/?therapies=**")
+    headers = page.locator("table.compare thead th").all_inner_texts()
+    assert sorted(text.splitlines()[0] for text in headers) == ["Therapy 00", "Therapy 21"]
+
+    page.go_back()
+    page.wait_for_url("**page=2**")
+    assert page.get_by_label("Compare Therapy 21").is_checked()
+    page.go_back()
+    assert page.get_by_label("Compare Therapy 00").is_checked()
+    page.get_by_label("Compare Therapy 00").uncheck()
+    assert page.get_by_role("status").inner_text() == "1 chosen (1 on other pages)"
+    page.get_by_role("link", name="Next").click()
+    page.wait_for_url("**page=2**")
+    assert page.get_by_label("Compare Therapy 21").is_checked()
+    page.get_by_role("button", name="Compare selected therapies").click()
+    page.wait_for_url("**/compare/?therapies=therapy-21")
