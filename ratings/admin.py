@@ -10,15 +10,21 @@ from .models import Attribute, EvidenceLevel, ScoreMeaning
 
 
 class ScoreMeaningInline(admin.TabularInline):
-    """What each score from 0 to 5 means for the attribute: one row per score."""
+    """What each score from 0 to 5 means for the attribute: one row per score, changed in
+    place (a review shows the meaning beside every rating, so none is deleted)."""
 
     model = ScoreMeaning
     extra = 0
     max_num = 6
+    can_delete = False
     fields = ["score", "meaning"]
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})}
     }
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new attribute starts with a row for each score.
+        return 6 if obj is None else 0
 
 
 @admin.register(Attribute)

@@ -85,3 +85,12 @@ def test_a_level_that_is_not_evidence_of_benefit_needs_its_own_words():
     assert editor.post(url, data | {"badge_text": "Evidence it harms"}).status_code == 302
     level.refresh_from_db()
     assert level.badge == "Evidence it harms"
+
+
+def test_a_new_attribute_starts_with_a_row_per_score_and_no_meaning_is_deleted():
+    editor = signed_in(role_user("Editor"))
+    add = editor.get(reverse("admin:ratings_attribute_add")).content.decode()
+    assert 'name="score_meanings-TOTAL_FORMS" value="6"' in add
+    attribute = Attribute.objects.get(code="access")
+    change = editor.get(reverse("admin:ratings_attribute_change", args=[attribute.pk]))
+    assert "score_meanings-0-DELETE" not in change.content.decode()
