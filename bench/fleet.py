@@ -19,7 +19,11 @@ that started after that server first showed the new one, or more than ``BOUND`` 
 the confirmation. Targets: no errors, no stale reads, every new page on every server within
 ``BOUND`` seconds. Exit status 1 when one is missed.
 
-    python -m bench.fleet [--seconds 60] [--readers 4] [--every 5] [--json]
+With ``--database lagging`` the standby's replay is paused before the traffic starts, so it
+falls further behind with every publication; ``--database primary`` runs without a standby.
+
+    python -m bench.fleet [--seconds 60] [--readers 4] [--rate 40] [--every 5]
+                          [--database standby|lagging|primary] [--json]
 """
 
 import argparse
@@ -39,6 +43,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
+from tests.replica import streaming_pair
 from tests.servers import gunicorn, production_server_env, redis_server, tcp_postgres
 
 THERAPIES = 40
@@ -53,17 +58,14 @@ TOKEN = re.compile(r"Fleet edit number (\d+)\.")
 
 
 @contextmanager
-def databases():
-    """(primary URL, standby URL or None, a wait until the standby has caught up): a streaming
-    pair when ``tests.replica`` is there, else a primary alone."""
-    try:
-        from tests.replica import streaming_pair
-    except ImportError:
+def databases(standby: bool):
+    """(primary URL, its streaming standby or None, a wait until the standby has caught up)."""
+    if not standby:
         with tcp_postgres() as cluster:
             yield cluster.url, None, lambda: None
         return
-    with streaming_pair() as (primary, standby):
-        yield primary.url, standby.url, lambda: standby.wait_caught_up(primary)
+    with streaming_pair() as (primary, replica):
+        yield primary.url, replica, lambda: replica.wait_caught_up(primary)
 
 
 def build(primary_url: str) -> list[str]:
@@ -369,10 +371,13 @@ class Run:
         return stale, old
 
 
-def run(seconds: float, readers: int, rate: float, every: float) -> dict:
+def run(seconds: float, readers: int, rate: float, every: float, database: str) -> dict:
+    """``database``: "standby" (a primary and its streaming standby), "lagging" (the standby's
+    replay paused once the data set is there, so it falls further behind with each
+    publication) or "primary" (no standby)."""
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fleet-")))
-        primary_url, standby_url, caught_up = stack.enter_context(databases())
+        primary_url, standby, caught_up = stack.enter_context(databases(database != "primary"))
         print(f"Building {THERAPIES} therapies on the primary...", flush=True)
         slugs = build(primary_url)
         from therapies.models import Therapy
@@ -380,18 +385,20 @@ def run(seconds: float, readers: int, rate: float, every: float) -> dict:
         edited = slugs[0]
         therapy_pk = Therapy.objects.get(slug=edited).pk
         caught_up()
+        if database == "lagging":
+            standby.pause_replay()
         redis_url = stack.enter_context(redis_server(folder))
         env = {
             **production_server_env(primary_url, folder / "cache"),
             "REDIS_URL": redis_url,
             "ALLOWED_HOSTS": "127.0.0.1",
         }
-        if standby_url:
-            env["DATABASE_REPLICA_URL"] = standby_url
+        if standby:
+            env["DATABASE_REPLICA_URL"] = standby.url
         logs = [stack.enter_context((folder / f"server-{n}.log").open("w")) for n in (1, 2)]
         servers = [stack.enter_context(gunicorn(env, workers=2, log=log))[0] for log in logs]
         result = drive(servers, slugs, edited, therapy_pk, seconds, readers, rate, every)
-        result["standby"] = bool(standby_url)
+        result["database"] = database
         if result["errors"]:
             for log in (folder / "server-1.log", folder / "server-2.log"):
                 print(f"--- {log.name}:\n{log.read_text()[-3000:]}", file=sys.stderr)
@@ -458,7 +465,11 @@ def missed_targets(result: dict) -> list[str]:
 
 
 def print_table(result: dict) -> None:
-    database = "primary and streaming standby" if result["standby"] else "primary only"
+    database = {
+        "standby": "a primary and its streaming standby",
+        "lagging": "a primary and a standby whose replay is paused",
+        "primary": "a primary alone",
+    }[result["database"]]
     rows = result["servers"].values()
     print()
     print(
@@ -503,9 +514,15 @@ def main(argv=None) -> int:
     parser.add_argument("--readers", type=int, default=4, help="reader threads")
     parser.add_argument("--rate", type=float, default=40, help="reads a second, all readers")
     parser.add_argument("--every", type=float, default=5, help="seconds between publications")
+    parser.add_argument(
+        "--database",
+        choices=["standby", "lagging", "primary"],
+        default="standby",
+        help="a primary and its standby, the standby lagging (replay paused), or no standby",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON too")
     args = parser.parse_args(argv)
-    result = run(args.seconds, args.readers, args.rate, args.every)
+    result = run(args.seconds, args.readers, args.rate, args.every, args.database)
     print_table(result)
     missed = missed_targets(result)
     if args.json:

@@ -26,7 +26,7 @@ def test_readers_never_see_an_old_page_once_a_publication_is_confirmed():
     fleet = json.loads(lines[0].removeprefix("RESULT "))
     report = "\n".join(result.stdout.splitlines()[-14:])
 
-    assert fleet["standby"], report
+    assert fleet["database"] == "standby", report
     assert fleet["errors"] == 0, report
     assert fleet["publications"] >= 2, report
     assert fleet["edited_page_reads"] > 20, report

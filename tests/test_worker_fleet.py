@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 State = ReviewVersion.State
 
 # The workers' settings: the test settings, with the worker's clock ticking every 2 s instead of
-# every minute, heartbeats every 0.5 s and a worker silent for 3 s taken for dead (instead of
+# every minute, heartbeats every 0.5 s and a worker silent for 4 s taken for dead (instead of
 # 10 s and 30 s), so that what takes minutes in production takes seconds here.
 WORKER_SETTINGS = """\
 from cancerchoices.settings.test import *  # noqa: F403
@@ -40,7 +40,7 @@ from cancerchoices.settings.test import *  # noqa: F403
 PROCRASTINATE_WORKER_DEFAULTS = {{
     **PROCRASTINATE_WORKER_DEFAULTS,  # noqa: F405
     "update_heartbeat_interval": 0.5,
-    "stalled_worker_timeout": 3,
+    "stalled_worker_timeout": 4,
     "fetch_job_polling_interval": 1,
 }}
 WORKER_DUE_STEPS_CRON = "* * * * * */2"
@@ -50,7 +50,7 @@ FILE_MAIL = 'EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"\
 FILE_MAIL += "EMAIL_FILE_PATH = {folder!r}"
 SMTP_MAIL = 'EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"\n'
 SMTP_MAIL += "EMAIL_HOST = '127.0.0.1'\nEMAIL_PORT = {port}\nEMAIL_TIMEOUT = 120"
-SILENT_AFTER = 3  # stalled_worker_timeout above
+SILENT_AFTER = 4  # stalled_worker_timeout above
 
 
 def worker_env(tmp_path: Path, mail: str, **extra) -> dict:
@@ -268,7 +268,7 @@ def test_a_worker_killed_mid_job_leaves_it_to_the_other_which_runs_it_once(tmp_p
             wait_until(mail_server.holding.is_set, 60, "host-a's e-mail")
             stack.enter_context(worker("host-b", env, tmp_path / "host-b.log"))
             # A job that runs long is not taken from a live worker, however many times the
-            # other worker looks for stalled jobs (every 2 s), well past the 3 s threshold.
+            # other worker looks for stalled jobs (every 2 s), well past the threshold.
             time.sleep(3 * SILENT_AFTER)
             [(status, worker_id, attempts)] = job_rows()
             (a_id,) = sql("SELECT min(id) FROM procrastinate_workers")[0]
