@@ -177,9 +177,17 @@ class Rating(models.Model):
     def clean(self):
         """A rating fits its evidence: an evidence level only on an attribute rated on evidence,
         and a score within the range the level maps to (editorial policy, on the methodology
-        page)."""
+        page). A 0 on the evidence says why, so that a negative trial never reads as a therapy
+        nobody has tested."""
         level = self.evidence_level
-        if level is None or self.attribute_id is None:
+        if self.attribute_id is None:
+            return
+        if level is None and self.score == 0 and self.attribute.is_evidence_based:
+            raise ValidationError(
+                {"evidence_level": "A 0 for evidence needs its evidence level: too little "
+                 "evidence to judge, good evidence of no benefit, or evidence of harm."}
+            )  # fmt: skip
+        if level is None:
             return
         if not self.attribute.is_evidence_based:
             raise ValidationError(

@@ -145,3 +145,10 @@ def test_a_page_reads_every_ratings_meaning_in_the_same_query(django_assert_num_
     assert meanings[Attribute.objects.get(code="cancer_risk").pk].startswith(
         "Well-designed studies found that it made things worse"
     )
+
+
+def test_a_0_on_the_evidence_must_say_why():
+    with pytest.raises(ValidationError, match="A 0 for evidence needs its evidence level"):
+        rating("cancer_risk", 0, None).full_clean()
+    rating("cancer_risk", None, None).full_clean()  # not rated yet
+    rating("access", 0, None).full_clean()  # not rated on evidence
