@@ -127,3 +127,15 @@ def test_the_comparison_draws_and_says_no_benefit_and_harm_like_the_review(clien
     assert 'class="badge level-harm" href="/methodology/#level-harm"' in html
     assert 'class="badge level-too-little"' in html
     assert ">Too little evidence to judge</a>" in html
+
+
+def test_the_index_sorted_by_a_rating_draws_and_says_no_benefit(client):
+    version = PublishedVersionFactory(name="Fish oil", therapy__slug="fish-oil")
+    rate(version, "cancer_risk", 0, "no_benefit")
+    url = reverse("therapies:list") + "?attribute=cancer_risk"
+    html = client.get(url).content.decode()
+    result = re.search(r'<p class="result-rating">(.*?)</p>', html, re.S).group(1)
+    assert 'class="scale scale-no-benefit"' in result
+    assert 'class="badge level-no-benefit" href="/methodology/#level-no_benefit"' in result
+    assert "Good evidence of no benefit</a>" in result
+    assert "No benefit evidence" not in html
