@@ -29,6 +29,13 @@ def four_reviews() -> list[str]:
         )
         RatingFactory(version=version, attribute=Attribute.objects.get(code="safety"), score=5)
         slugs.append(version.therapy.slug)
+    # The longest badge there is, in the last column
+    RatingFactory(
+        version=version,
+        attribute=Attribute.objects.get(code="cancer_risk"),
+        score=0,
+        evidence_level=evidence_level("no_benefit"),
+    )
     return slugs
 
 
@@ -106,6 +113,10 @@ def test_four_therapies_side_by_side_on_a_wide_screen(live_server, page, screens
     assert all(box["x"] + box["width"] <= 1280 for box in columns)
     assert not page.locator(".cell-therapy").first.is_visible()  # the column says it
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    # ... and the table needs no scrolling of its own: every column shows whole.
+    region = page.get_by_role("region", name="Ratings of")
+    assert region.evaluate("region => region.scrollWidth <= region.clientWidth")
+    assert page.get_by_text("Good evidence of no benefit").is_visible()
     page.screenshot(path=str(screenshot_dir / "compare-four-1280.png"), full_page=True)
 
 
