@@ -8,11 +8,53 @@ import sys
 
 import pytest
 
+from bench.fleet import FormParser, Run
 from tests.servers import PROJECT
 
-pytestmark = [pytest.mark.servers, pytest.mark.slow]
+
+def test_a_read_of_the_old_page_is_stale_once_the_server_showed_the_new_one_or_after_a_second():
+    fleet = Run(["a", "b"], slugs=[], edited="x")
+    # Publication 1 confirmed at 10.0; server a first showed it at 10.2, server b at 10.5.
+    fleet.publications = [(1, 10.0, {"a": 10.2, "b": 10.5})]
+    fleet.edited_reads = [
+        ("a", 9.9, 0),  # started before the confirmation: not counted
+        ("a", 10.1, 0),  # in flight: before a showed the new page, within the second
+        ("a", 10.3, 0),  # stale: a had shown the new page
+        ("a", 10.4, 1),  # the new page
+        ("b", 10.3, 0),  # in flight
+        ("b", 11.1, 0),  # stale: over a second after the confirmation
+    ]
+    assert fleet.stale_reads() == ({"a": 1, "b": 1}, {"a": 2, "b": 2})
 
 
+def test_the_editor_posts_a_form_as_a_browser_would():
+    parser = FormParser()
+    parser.feed(
+        '<form method="post" action="/admin/logout/"><input name="csrfmiddlewaretoken" value="t">'
+        '</form><form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="t">'
+        '<input name="title" value="A &amp; B"><input type="checkbox" name="on" checked>'
+        '<input type="checkbox" name="off"><input type="radio" name="kind" value="x">'
+        '<input type="radio" name="kind" value="y" checked><select name="pick" multiple>'
+        '<option value="1" selected>1</option><option value="2">2</option>'
+        '<option value="3" selected>3</option></select><textarea name="body">\nText</textarea>'
+        '<input type="submit" name="_save" value="Save"><input name="gone" disabled></form>'
+    )
+    action, fields, buttons = parser.main_form()
+    assert action == ""
+    assert fields == [
+        ("csrfmiddlewaretoken", "t"),
+        ("title", "A & B"),
+        ("on", "on"),
+        ("kind", "y"),
+        ("pick", "1"),
+        ("pick", "3"),
+        ("body", "Text"),
+    ]
+    assert buttons == {"_save": "Save"}
+
+
+@pytest.mark.servers
+@pytest.mark.slow
 def test_readers_never_see_an_old_page_once_a_publication_is_confirmed():
     result = subprocess.run(
         [sys.executable, "-m", "bench.fleet", "--seconds", "15", "--every", "3", "--json"],
