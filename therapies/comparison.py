@@ -100,13 +100,12 @@ class ComparedTherapy:
     # The query string comparing the others without this one.
     compare_without: str = ""
 
-    @property
-    def slug(self) -> str:
-        return self.version.therapy.slug
-
-    @property
-    def name(self) -> str:
-        return self.version.name
+    def __post_init__(self):
+        # Read in every cell: looked up once here rather than by the template each time.
+        self.slug = self.version.therapy.slug
+        self.name = self.version.name
+        self.name_in_sentence = self.version.name_in_sentence
+        self.url = self.version.therapy.get_absolute_url()
 
 
 @dataclass
@@ -139,12 +138,18 @@ class Comparison:
         return compare_query(therapy.slug for therapy in self.therapies)
 
 
+# What a rating's scale and badge read of its evidence level (ratings' template tags).
+LEVEL_FIELDS = ["code", "label", "badge_text", "direction"]
+
+
 def compared_versions(slugs):
     """The published versions of the therapies at ``slugs``, each with its ratings (and their
-    attributes and evidence levels) and ``has_note`` on each rating: two queries."""
+    evidence levels) and ``has_note`` on each rating: two queries, of the columns shown."""
     ratings = (
         Rating.objects.select_related("evidence_level")
-        .defer("note", "note_html")
+        .only(
+            "version", "attribute", "score", *(f"evidence_level__{name}" for name in LEVEL_FIELDS)
+        )
         .annotate(has_note=ExpressionWrapper(~Q(note_html=""), output_field=BooleanField()))
     )
     return (
@@ -181,7 +186,7 @@ def compare_therapies(slugs: list[str]) -> Comparison:
                     for therapy in comparison.therapies
                 ],
             )
-            for attribute in Attribute.objects.all()
+            for attribute in Attribute.objects.only("code", "label", "short_label")
         ]
     return comparison
 
