@@ -2,9 +2,10 @@
 publication.
 
 Starts a throwaway PostgreSQL primary and a streaming hot standby of it (``tests.replica``),
-one Redis, and two gunicorn app servers with production settings sharing them (the standby as
-DATABASE_REPLICA_URL). It builds a small data set on the primary (40 published therapies and
-two sign-ins), then for a bounded time:
+one Redis, two gunicorn app servers with production settings sharing them (the standby as
+DATABASE_REPLICA_URL) and two background workers on the primary, each named as a host of its
+own, writing their e-mail to files. It builds a small data set on the primary (40 published
+therapies and two sign-ins), then for a bounded time:
 
 * readers (threads) fetch public pages round-robin across both servers: therapy pages, the
   index, searches, and the page of the therapy the editor changes;
@@ -17,7 +18,8 @@ published") the editor polls every server until the new summary shows: the time 
 confirmation to the new page, per server. A stale read is a reader's read of an older summary
 that started after that server first showed the new one, or more than ``BOUND`` seconds after
 the confirmation. Targets: no errors, no stale reads, every new page on every server within
-``BOUND`` seconds. Exit status 1 when one is missed.
+``BOUND`` seconds, and each publication's three e-mails (submitted, approved, published)
+sent once each. Exit status 1 when one is missed.
 
 With ``--database lagging`` the standby's replay is paused before the traffic starts, so it
 falls further behind with every publication; ``--database primary`` runs without a standby.
@@ -32,6 +34,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -44,7 +47,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
 from tests.replica import streaming_pair
-from tests.servers import gunicorn, production_server_env, redis_server, tcp_postgres
+from tests.servers import PROJECT, gunicorn, production_server_env, redis_server, tcp_postgres
 
 THERAPIES = 40
 BOUND = 1.0  # seconds: the target for a new page on every server, and the stale-read bound
@@ -52,6 +55,15 @@ PASSWORD = "fleet-bench-password"
 SIGN_INS = {"researcher": "Researcher", "consultant": "Clinical consultant"}
 SEARCHES = ["mushroom", "turmeric", "yoga", "ginger tea", "vitamin"]
 TOKEN = re.compile(r"Fleet edit number (\d+)\.")
+# Each publication's e-mail, one of each, sent by the workers: the consultant hears of the
+# submission, the researcher of the approval and of the publication.
+EMAILS = ["Review submitted for approval", "Review approved", "Review published"]
+WORKER_SETTINGS = """\
+from cancerchoices.settings.production import *  # noqa: F403
+
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = {outbox!r}
+"""
 
 
 # The database ---------------------------------------------------------------------------
@@ -113,6 +125,67 @@ def _valid_ratings(version) -> None:
                 continue
             rating.save()
             break
+
+
+# Workers --------------------------------------------------------------------------------
+
+
+@contextmanager
+def workers(env: dict, folder: Path, count: int = 2):
+    """``count`` background workers, each named as a host of its own, on the primary (never
+    the standby) and Redis, writing their e-mail to files in the folder they yield; stopped with
+    SIGTERM, so each finishes its job."""
+    outbox = folder / "outbox"
+    (folder / "fleet_worker_settings.py").write_text(WORKER_SETTINGS.format(outbox=str(outbox)))
+    worker_env = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "fleet_worker_settings"}
+    worker_env["PYTHONPATH"] = str(folder)
+    worker_env.pop("DATABASE_REPLICA_URL", None)
+    with ExitStack() as stack:
+        processes = []
+        for n in range(1, count + 1):
+            log = stack.enter_context((folder / f"worker-{n}.log").open("w"))
+            command = [
+                sys.executable,
+                "manage.py",
+                "procrastinate",
+                "worker",
+                "--name",
+                f"host-{n}",
+            ]
+            processes.append(
+                subprocess.Popen(
+                    command, cwd=PROJECT, env=worker_env, stdout=log, stderr=subprocess.STDOUT
+                )
+            )
+        try:
+            yield outbox
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+def emails_sent(outbox: Path, timeout: float = 60) -> dict[str, int]:
+    """Once the e-mail queue is empty (or after ``timeout``): how many messages of each kind in
+    EMAILS the workers wrote. The file backend writes a file a connection, each message in it
+    with a Subject header of its own."""
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    waiting = ProcrastinateJob.objects.filter(queue_name="email", status__in=["todo", "doing"])
+    deadline = time.monotonic() + timeout
+    while waiting.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    subjects = [
+        subject
+        for path in sorted(outbox.glob("*"))
+        for subject in re.findall(r"^Subject: (.*)$", path.read_text(), re.MULTILINE)
+    ]
+    return {kind: sum(s.startswith(kind + ":") for s in subjects) for kind in EMAILS}
 
 
 # HTTP -----------------------------------------------------------------------------------
@@ -397,8 +470,14 @@ def run(seconds: float, readers: int, rate: float, every: float, database: str) 
             env["DATABASE_REPLICA_URL"] = standby.url
         logs = [stack.enter_context((folder / f"server-{n}.log").open("w")) for n in (1, 2)]
         servers = [stack.enter_context(gunicorn(env, workers=2, log=log))[0] for log in logs]
+        outbox = stack.enter_context(workers(env, folder))
         result = drive(servers, slugs, edited, therapy_pk, seconds, readers, rate, every)
         result["database"] = database
+        result["emails"] = emails_sent(outbox)
+        result["jobs_run"] = {
+            f"host-{n}": (folder / f"worker-{n}.log").read_text().count('"Starting job ')
+            for n in (1, 2)
+        }
         if result["errors"]:
             for log in (folder / "server-1.log", folder / "server-2.log"):
                 print(f"--- {log.name}:\n{log.read_text()[-3000:]}", file=sys.stderr)
@@ -454,6 +533,9 @@ def missed_targets(result: dict) -> list[str]:
         missed.append(f"{result['errors']} errors")
     if not result["publications"]:
         missed.append("no publication confirmed")
+    for kind, sent in result["emails"].items():
+        if sent != result["publications"]:
+            missed.append(f"{sent} '{kind}' e-mails for {result['publications']} publications")
     for name, row in result["servers"].items():
         if row["stale"]:
             missed.append(f"{name}: {row['stale']} stale reads")
@@ -473,7 +555,7 @@ def print_table(result: dict) -> None:
     rows = result["servers"].values()
     print()
     print(
-        f"2 app servers (gunicorn, 2 workers each), 1 Redis, {database}. "
+        f"2 app servers (gunicorn, 2 workers each), 2 background workers, 1 Redis, {database}. "
         f"{result['seconds']:.0f} s: {result['readers']} readers at {result['read_rate']:.0f} "
         f"reads/s in all; {result['publications']} publications through the admin."
     )
@@ -491,6 +573,10 @@ def print_table(result: dict) -> None:
             f"| < {BOUND * 1000:.0f} ms: {'met' if met else 'MISSED'} |"
         )
     print()
+    sent = ", ".join(f"{result['emails'][kind]} '{kind}'" for kind in EMAILS)
+    print(f"E-mail from the 2 workers: {sent} (target {result['publications']} of each)")
+    jobs = ", ".join(f"{name} {count}" for name, count in result["jobs_run"].items())
+    print(f"Jobs each worker started (e-mail and the periodic checks): {jobs}")
     print(f"Errors (non-200 answers, failed connections, refused admin steps): {result['errors']} "
           "(target 0)")  # fmt: skip
     print(f"Stale reads: {sum(row['stale'] for row in rows)} of {result['edited_page_reads']} "

@@ -1,6 +1,7 @@
 """The fleet under load, briefly: ``bench/fleet.py`` for 15 seconds (``make bench-fleet`` runs
-it for a minute). Two gunicorn app servers, one Redis, a PostgreSQL primary and its streaming
-standby; readers on both servers while an editor publishes through the admin every 3 s."""
+it for a minute). Two gunicorn app servers, two background workers, one Redis, a PostgreSQL
+primary and its streaming standby; readers on both servers while an editor publishes through
+the admin every 3 s."""
 
 import json
 import subprocess
@@ -72,6 +73,9 @@ def test_readers_never_see_an_old_page_once_a_publication_is_confirmed():
     assert fleet["errors"] == 0, report
     assert fleet["publications"] >= 2, report
     assert fleet["edited_page_reads"] > 20, report
+    # Each publication's three e-mails, once each, from two workers that both did work.
+    assert set(fleet["emails"].values()) == {fleet["publications"]}, report
+    assert all(fleet["jobs_run"].values()), report
     for row in fleet["servers"].values():
         assert row["reads"] > 100, report
         assert row["stale"] == 0, report
