@@ -151,9 +151,10 @@ lock: $(DEV)
 bench-markdown: db
 	$(PY) -m bench.markdown_bound
 
-# Two app servers, one Redis, a primary and its streaming standby under mixed traffic for a
-# minute, an editor publishing through the admin every 5 s: errors, stale reads and the time
-# from a publication to the new page on each server (bench/fleet.py, docs/performance.md).
+# Two app servers, two workers, one Redis, a primary and its streaming standby under mixed
+# traffic for a minute, an editor publishing through the admin every 5 s: errors, stale reads,
+# the time from a publication to the new page on each server and the e-mail sent
+# (bench/fleet.py, docs/performance.md).
 .PHONY: bench-fleet
 bench-fleet: $(RUNTIME) postgres-server redis-server
 	$(PY) -m bench.fleet
