@@ -1,7 +1,8 @@
 """Workers on several hosts: two worker processes (two hosts, each with a name of its own) and
 two app servers share one PostgreSQL and one Redis. A scheduled publication happens once and
 its e-mail goes out once, whichever worker gets there first; a worker killed in the middle of
-a job leaves it to the other, which runs it once."""
+a job (sending an e-mail, publishing a version) leaves the work to the other, which does it
+once."""
 
 import datetime
 import os
@@ -16,6 +17,7 @@ import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -166,6 +168,73 @@ def test_a_scheduled_publication_happens_once_with_one_email_on_a_fleet(tmp_path
     assert draft.history.filter(state=State.PUBLISHED).count() == 1
     published_mail = [s for s in sent_messages(outbox) if s.startswith("Review published")]
     assert published_mail == [f"Review published: {draft.name}"]
+
+
+def test_a_worker_killed_in_the_middle_of_a_publication_leaves_it_to_the_other(tmp_path):
+    live = build_review()
+    researcher = member("Researcher", "rita")
+    consultant = member("Clinical consultant", "carl")
+    draft = start_draft(live.therapy, researcher)
+    draft = submit_version(
+        version=draft, by=researcher, change_kind="update", change_summary="New studies."
+    )
+    draft = approve_version(version=draft, by=consultant)
+    outbox = tmp_path / "outbox"
+    env = worker_env(tmp_path, FILE_MAIL.format(folder=str(outbox)))
+
+    def waiting_for_a_lock() -> bool:
+        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        return sql(query + " AND wait_event_type = 'Lock'")[0][0] > 0
+
+    def published() -> bool:
+        return ReviewVersion.objects.filter(pk=draft.pk, state=State.PUBLISHED).exists()
+
+    def job_status(job_id: int) -> str | None:
+        rows = sql("SELECT status FROM procrastinate_jobs WHERE id = %s", [job_id])
+        return rows[0][0] if rows else None
+
+    # A transaction of the test's own holds the live version's row: the publication of the
+    # draft, which supersedes it, stops there, half done, in the middle of its transaction.
+    holder = psycopg.connect(database_url(connection.settings_dict))
+    try:
+        holder.execute("SELECT id FROM therapies_reviewversion WHERE id = %s FOR UPDATE", [live.pk])
+        schedule_version(
+            version=draft, by=consultant, at=timezone.now() + datetime.timedelta(seconds=1)
+        )
+        with ExitStack() as stack:
+            first = stack.enter_context(worker("host-a", env, tmp_path / "host-a.log"))
+            wait_until(waiting_for_a_lock, 60, "host-a's publication, waiting")
+            [(job_id, task)] = sql(
+                "SELECT id, task_name FROM procrastinate_jobs WHERE status = 'doing'"
+            )
+            assert task == "therapies.tasks.publish_scheduled"
+            stack.enter_context(worker("host-b", env, tmp_path / "host-b.log"))
+            time.sleep(2 * SILENT_AFTER)  # host-b's checks skip the version host-a holds
+            assert not published()
+
+            first.send_signal(signal.SIGKILL)  # the host is lost in the middle of the publication
+            first.wait()
+            holder.rollback()  # host-a's database session now finds its client gone: rolled back
+            wait_until(published, 60, "the publication by host-b")
+            wait_until(lambda: any(s.startswith("Review published") for s in sent_messages(outbox)),
+                       30, "the publication's e-mail")  # fmt: skip
+            # host-b ends host-a's periodic job (its own next check did the work)
+            wait_until(lambda: job_status(job_id) == "failed", 30, "host-a's job ended")
+            time.sleep(2 * SILENT_AFTER)  # more checks: nothing happens twice
+    except (TimeoutError, AssertionError) as error:
+        raise AssertionError(f"{error}; the workers said:\n{logs(tmp_path)}") from None
+    finally:
+        holder.close()
+
+    assert [entry.actor for entry in draft.audit.filter(action="publish")] == [None]
+    assert ReviewVersion.objects.filter(therapy=live.therapy, state=State.PUBLISHED).count() == 1
+    published_mail = [s for s in sent_messages(outbox) if s.startswith("Review published")]
+    assert published_mail == [f"Review published: {draft.name}"]
+    # No run of retry_stalled_jobs failed on host-a's periodic job (which a retry would have
+    # put back beside the next one, under the same queueing lock).
+    assert sql("SELECT task_name FROM procrastinate_jobs WHERE status = 'failed'") == [
+        ("therapies.tasks.publish_scheduled",)
+    ]
 
 
 class MailServer:
