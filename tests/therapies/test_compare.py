@@ -49,8 +49,8 @@ def test_one_therapy_shows_its_ratings_and_suggests_adding_more(client):
     html = compare(client, "ldn").content.decode()
     assert "Add another therapy" in html
     assert "<caption" in html
-    assert html.count('<th scope="row">') == 7
-    assert html.count('<th scope="col">') == 1
+    assert html.count('<th scope="row" role="rowheader">') == 7
+    assert html.count('<th scope="col" role="columnheader">') == 1
     assert 'role="region"' in html
     assert 'tabindex="0"' in html
     assert "2 of 5" in html
@@ -80,7 +80,7 @@ def test_four_therapies_side_by_side_in_the_order_asked(client, as_given):
     response = compare(client, as_given(asked))
     assert compared(response) == ["Therapy 2", "Therapy 0", "Therapy 3", "Therapy 1"]
     html = response.content.decode()
-    assert html.count('<th scope="col">') == 4
+    assert html.count('<th scope="col" role="columnheader">') == 4
     assert "Add a therapy" not in html  # four is the most
     assert "Remove<span" in html
 
