@@ -252,9 +252,14 @@ def worker_rss_mb(master_pid: int) -> float:
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     sizes = []
     for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
-    return max(sizes)
+        # A worker being recycled (max_requests) may be gone, or a zombie without a VmRSS.
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            continue
+        if match := re.search(r"VmRSS:\s+(\d+) kB", status):
+            sizes.append(int(match.group(1)) / 1024)
+    return max(sizes, default=0.0)
 
 
 def run_wrk(base: str, path: str, process, connections: int, duration: int) -> dict:
