@@ -245,9 +245,11 @@ def test_every_page_of_a_review_links_to_report_an_error_on_it(client):
 def test_a_search_without_results_offers_to_suggest_the_therapy(client):
     build_review()
     html = client.get("/therapies/?q=turmeric+tea").content.decode()
-    assert 'href="/contact/?therapy=turmeric%20tea">Suggest this therapy</a>' in html
+    assert "We have not reviewed “turmeric tea”." in html
+    suggest = 'href="/contact/?kind=suggestion&amp;therapy=turmeric+tea"'
+    assert f"{suggest}>Suggest “turmeric tea” for review</a>" in html
     found = client.get("/therapies/?q=naltrexone").content.decode()
-    assert "Suggest this therapy" not in found
+    assert "for review</a>" not in found
 
 
 def test_editors_work_through_the_queue_newest_first(client):
