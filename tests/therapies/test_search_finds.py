@@ -189,3 +189,11 @@ def test_the_index_search_box_is_named_apart_from_the_header_one(client):
     html = search(client).content.decode()
     assert '<label class="visually-hidden" for="site-search-q">Search therapies</label>' in html
     assert '<label for="id_q">Search the reviews</label>' in html
+
+
+def test_a_cancer_type_with_no_reviews_is_not_called_a_therapy_we_have_not_reviewed(client):
+    CancerTypeFactory(name="Lung cancer", slug="lung-cancer")
+    PublishedVersionFactory(name="Melatonin")
+    html = search(client, q="lung cancer").content.decode()
+    assert "We have not yet reviewed a therapy for lung cancer." in html
+    assert "We have not reviewed “lung cancer”" not in html
