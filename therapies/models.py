@@ -12,6 +12,7 @@ import hashlib
 import json
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
@@ -701,14 +702,29 @@ class PageReference(models.Model):
     def __str__(self):
         return f"[{self.number}] {self.reference.key}"
 
-    def backlinks(self) -> list[tuple[str, str]]:
-        """(label, citation id) of each place the page cites the reference, in page order:
-        the labels are a, b, c... (z, then aa, ab...)."""
+    def backlinks(self) -> list["Backlink"]:
+        """Each place the page cites the reference, in page order: labelled a, b, c... (z, then
+        aa, ab...). Plain strings, as a long reference list renders hundreds of them."""
         prefix = page_id_prefix(self.subpage)
+        count = self.citation_count
         return [
-            (_letters(n), citation_id(prefix, self.number, n))
-            for n in range(1, self.citation_count + 1)
+            Backlink(
+                label=_letters(n),
+                citation_id=citation_id(prefix, self.number, n),
+                description=(
+                    f"Back to citation {n} of {count}" if count > 1 else "Back to the citation"
+                ),
+            )
+            for n in range(1, count + 1)
         ]
+
+
+class Backlink(NamedTuple):
+    """A link from a reference list's entry back to one place the page cites it."""
+
+    label: str
+    citation_id: str
+    description: str
 
 
 def page_id_prefix(subpage: SubPage | None) -> str:

@@ -41,15 +41,21 @@ def test_each_page_reference_counts_its_citations_on_its_page():
 def test_backlinks_name_each_citation_by_a_letter_and_its_id():
     version = review_citing("One [@a]. Two [@b; @a].", "Only [@b], twice [@b].")
     main = version.page_references.get(subpage=None, number=1)
-    assert main.backlinks() == [
+    assert [(link.label, link.citation_id) for link in main.backlinks()] == [
         ("a", "main-cite-1-1"),
         ("b", "main-cite-1-2"),
         ("c", "main-cite-1-3"),
     ]
+    assert main.backlinks()[1].description == "Back to citation 2 of 3"
     safety = version.subpages.get(kind="safety").page_references.get()
-    assert safety.backlinks() == [("a", "safety-cite-1-1"), ("b", "safety-cite-1-2")]
+    assert [(link.label, link.citation_id) for link in safety.backlinks()] == [
+        ("a", "safety-cite-1-1"),
+        ("b", "safety-cite-1-2"),
+    ]
     many = PageReference(reference=ReferenceFactory(), number=7, citation_count=28)
-    assert [label for label, _ in many.backlinks()][-3:] == ["z", "aa", "ab"]
+    assert [link.label for link in many.backlinks()][-3:] == ["z", "aa", "ab"]
+    once = PageReference(reference=ReferenceFactory(), number=2, citation_count=1)
+    assert once.backlinks()[0].description == "Back to the citation"
 
 
 def test_every_backlink_of_a_page_leads_to_a_citation_on_it(client):
