@@ -440,7 +440,7 @@ class Result:
 # search missed its target so. Only our constants are part of the text; the search is a
 # parameter. ``{tsquery}`` is ``tsquery_sql``'s.
 MARKDOWN_CLEANUP = [
-    (r"\[@[^\]]*\]", ""),  # citations: [@smith-2020, p. 3]
+    (r"\s*\[@[^\]]*\]", ""),  # citations, with the space before them: [@smith-2020, p. 3]
     (r"\[\[([^\]|]*)(\|[^\]]*)?\]\]", r"\1"),  # glossary marks: [[term|slug]]
     (r"(^|\s)[-+](\s)", r"\1\2"),  # list items
     (r"[*_#>`]+", ""),  # emphasis, headings, quotes, code
@@ -486,9 +486,9 @@ PASSAGE_SQL = (
     f"THEN ts_headline('{SEARCH_CONFIG}', {BODY_SQL}, {{tsquery}}, %s) "
     f"ELSE ts_headline('{SEARCH_CONFIG}', {REST_SQL}, {{tsquery}}, %s) END"
 )
-PASSAGE_OPTIONS = headline_options(
-    MaxFragments=2, MinWords=12, MaxWords=30, FragmentDelimiter='" … "'
-)
+# One passage around the best match: two fragments side by side read as one sentence with a
+# word cut out of it ("many from … research group").
+PASSAGE_OPTIONS = headline_options(MaxFragments=1, MinWords=15, MaxWords=35)
 
 
 def tsquery_sql(text: str) -> tuple[str, list]:

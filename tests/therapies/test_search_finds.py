@@ -113,6 +113,23 @@ def test_a_match_anywhere_in_the_review_shows_its_passage_marked(client, where):
     assert "less <mark>breathlessness</mark> after" in response.content.decode()
 
 
+def test_a_passage_reads_as_the_review_does(client):
+    """No gap where a citation was, no word cut out between two fragments."""
+    version = PublishedVersionFactory(name="Ginger", summary="A root eaten for nausea.")
+    version.body = (
+        "In several small trials, many from one research group, people who took it had "
+        "less breathlessness [@a]. A later review of those trials found the same, though "
+        "most were small [@b; @c]. Breathlessness was measured in different ways."
+    )
+    version.save()
+    version.index_for_search()
+    passage = search(client, q="breathlessness").context["versions"][0].passage
+    assert "many from one research group" in passage
+    assert "less <mark>breathlessness</mark>. A later review" in passage
+    assert " ." not in passage
+    assert "[@" not in passage
+
+
 @pytest.mark.parametrize("typed", ["vitamin c", "ivermectin", "Vitamin C"])
 def test_a_therapy_we_have_not_reviewed_is_said_plainly_with_an_offer_to_suggest_it(
     client, catalogue, typed
