@@ -21,9 +21,12 @@ CHROMIUM_ARGS = [
 PUBLIC = {
     "home": "/",
     "therapy": "/therapies/low-dose-naltrexone/",
-    "index-search": "/therapies/?q=naltrexne",
-    "compare": "/compare/?therapies=low-dose-naltrexone,melatonin,exercise",
+    "findings": "/therapies/metformin/how-it-can-help/",
+    "index-search": "/therapies/?q=meltonin",
+    "search-not-reviewed": "/therapies/?q=ivermectin",
+    "compare": "/compare/?therapies=metformin,melatonin,exercise",
     "methodology": "/methodology/",
+    "contact": "/contact/?kind=error&about=/therapies/metformin/",
 }
 
 
