@@ -17,6 +17,7 @@ from tests.admin_forms import save_version
 from therapies.models import (
     CancerType,
     Category,
+    Finding,
     GlossaryTerm,
     Reference,
     ReviewVersion,
@@ -183,6 +184,24 @@ class SubPageFactory(VersionTextFactory):
 
     kind = SubPage.Kind.SAFETY
     body = "Some safety notes."
+
+
+class FindingFactory(VersionTextFactory):
+    """A finding of a published version (preliminary evidence of a benefit for treatment
+    outcomes), citing a reference of its own unless given ``sources``."""
+
+    class Meta:
+        model = Finding
+
+    attribute = factory.LazyFunction(lambda: Attribute.objects.get(code="treatment_outcomes"))
+    cancer_type = factory.SubFactory(CancerTypeFactory)
+    direction = Finding.Direction.BENEFIT
+    evidence_level = factory.LazyFunction(lambda: EvidenceLevel.objects.get(code="preliminary"))
+    outcome = "longer survival"
+    population = "people with high-grade gliomas"
+    sources = factory.LazyFunction(lambda: f"[@{ReferenceFactory().key}]")
+    order = factory.Sequence(lambda n: n)
+    _html_field = "sources_html"
 
 
 def evidence_level(code: str) -> EvidenceLevel:

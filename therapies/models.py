@@ -10,6 +10,7 @@ what each text cites (``PageReference``) and marks (``ReviewVersion.marked_terms
 
 import hashlib
 import json
+import re
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
@@ -32,6 +33,7 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from cancerchoices.markdown import (
+    CITATION_RE,
     MarkdownPage,
     citation_id,
     cited_keys,
@@ -528,8 +530,11 @@ class SubPage(models.Model):
         "(e.g. 'How can low-dose naltrexone help me?').",
     )
     body = MarkdownxField(
+        blank=True,
         validators=[validate_markdown, validate_citations],
-        help_text="Markdown, with the same citation and glossary syntax as the review.",
+        help_text="Markdown, with the same citation and glossary syntax as the review. The "
+        "research findings page lists the version's findings after it, so its text may be a "
+        "short introduction, or empty.",
     )
     body_html = models.TextField(blank=True, editable=False)
 
@@ -562,6 +567,179 @@ class SubPage(models.Model):
             self.Kind.ACCESS: f"Getting {lowered}: cost and access",
             self.Kind.PROFESSIONALS: f"{name}: for health professionals",
         }[self.kind]
+
+
+# The strength levels (``ratings.defaults.LEVELS``) a finding of no benefit may have: weaker
+# studies that found nothing are too little evidence to judge, not evidence of no benefit.
+NO_BENEFIT_LEVEL_CODES = ["strong", "good", "modest"]
+
+
+class Finding(models.Model):
+    """One research finding of a review version: the research sub-page ("How can X help me?")
+    is built from them, and the cancer-type guides ask them across reviews.
+
+    Approved with its version, like its text. Only the HTML of its citations is stored
+    (``sources_html``, numbered with the research sub-page's other citations); the sentence is
+    composed from the fields when the page is shown."""
+
+    class Direction(models.TextChoices):
+        BENEFIT = "benefit", "Benefit"
+        NO_BENEFIT = "no_benefit", "No benefit"
+        HARM = "harm", "Harm"
+        MIXED = "mixed", "Mixed results"
+
+    version = models.ForeignKey(ReviewVersion, on_delete=models.CASCADE, related_name="findings")
+    attribute = models.ForeignKey(
+        "ratings.Attribute",
+        on_delete=models.PROTECT,
+        related_name="findings",
+        limit_choices_to={"is_evidence_based": True},
+        verbose_name="benefit",
+        help_text="Which of the four benefits rated on evidence it is about.",
+    )
+    cancer_type = models.ForeignKey(CancerType, on_delete=models.PROTECT, related_name="findings")
+    direction = models.CharField(
+        max_length=12,
+        choices=Direction.choices,
+        help_text="Which way the studies point: benefit, no benefit (well-designed studies "
+        "found none), harm, or mixed results.",
+    )
+    evidence_level = models.ForeignKey(
+        "ratings.EvidenceLevel",
+        on_delete=models.PROTECT,
+        related_name="findings",
+        help_text="How strong the evidence is for this direction: strong to weak. 'No benefit' "
+        "needs strong, good or modest evidence (weaker studies that found nothing are too "
+        "little evidence to judge); 'Too little evidence to judge' goes with the direction "
+        "'benefit' (a possible benefit not yet properly tested).",
+    )
+    outcome = models.CharField(
+        max_length=200,
+        help_text="What was found, to follow 'Preliminary evidence of': 'improved survival', "
+        "'less nausea on the first day of chemotherapy'. For no benefit, what it did not "
+        "improve: 'the time free of disease'.",
+    )
+    population = models.CharField(
+        max_length=300,
+        help_text="Who and in what setting, to follow 'among': 'people with high-grade gliomas'.",
+    )
+    combined_with = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Another therapy it was combined with, to follow 'with': 'radiotherapy'.",
+    )
+    detail = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Optional, after a comma: 'from one small randomized trial'.",
+    )
+    sources = models.CharField(
+        max_length=500,
+        validators=[validate_markdown, validate_citations],
+        help_text="Its references, as in the text: [@key] or [@key, p. 20; @other-key].",
+    )
+    sources_html = models.TextField(blank=True, editable=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(excluded_fields=["sources_html"])
+
+    class Meta:
+        ordering = ["version", "order", "pk"]
+
+    def __str__(self):
+        return self.sentence
+
+    def clean(self):
+        """A finding is about a benefit rated on evidence, has a level suited to its direction,
+        and cites at least one reference, with nothing but citations in its sources."""
+        errors = {}
+        if self.attribute_id is not None and not self.attribute.is_evidence_based:
+            errors["attribute"] = (
+                f"“{self.attribute}” is not rated on evidence: a finding is about one of the "
+                "four benefits."
+            )
+        level = self.evidence_level if self.evidence_level_id else None
+        if level is not None and self.direction:
+            message = finding_level_error(level, self.direction)
+            if message:
+                errors["evidence_level"] = message
+        sources = self.sources or ""
+        if sources.strip():
+            if not cited_keys(sources):
+                errors["sources"] = "Cite at least one reference: [@key]."
+            elif re.sub(CITATION_RE, "", sources).strip(" ,;\n"):
+                errors["sources"] = (
+                    "Only citations here, such as [@key, p. 20; @other-key]: say the rest in "
+                    "the outcome, population or detail."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def badge(self) -> str:
+        """The words of its evidence badge: the strength, and the direction where the badge
+        must say it ("Good evidence of no benefit", "Weak evidence of harm")."""
+        level = self.evidence_level
+        if self.direction == self.Direction.NO_BENEFIT:
+            return f"{level.label} evidence of no benefit"
+        if self.direction == self.Direction.HARM:
+            return f"{level.label} evidence of harm"
+        return level.badge
+
+    @property
+    def badge_direction(self) -> str:
+        """How its badge is drawn (an ``EvidenceLevel.Direction`` value)."""
+        if self.direction in (self.Direction.NO_BENEFIT, self.Direction.HARM):
+            return self.direction
+        return self.evidence_level.direction
+
+    @property
+    def sentence_rest(self) -> str:
+        """The plain words after the badge: " of improved survival with radiotherapy among
+        people with high-grade gliomas, from one small randomized trial"."""
+        if self.evidence_level.direction == "too_little":
+            words = f": {self.outcome}"
+        elif self.direction == self.Direction.NO_BENEFIT:
+            words = f" for {self.outcome}"
+        elif self.direction == self.Direction.HARM:
+            words = f": {self.outcome}"
+        elif self.direction == self.Direction.MIXED:
+            words = f" of mixed results for {self.outcome}"
+        else:
+            words = f" of {self.outcome}"
+        if self.combined_with:
+            words += f" with {self.combined_with}"
+        words += f" among {self.population}"
+        if self.detail:
+            words += f", {self.detail}"
+        return words
+
+    @property
+    def sentence(self) -> str:
+        """The finding as one plain sentence, without its citations."""
+        return f"{self.badge}{self.sentence_rest}"
+
+
+def finding_level_error(level, direction: str) -> str:
+    """Why evidence ``level`` does not suit a finding pointing ``direction`` (empty if it
+    does)."""
+    if level.direction in ("no_benefit", "harm"):
+        return (
+            f"“{level.badge}” is a rating's level: choose how strong the evidence is (strong to "
+            "weak) and say which way it points with the direction."
+        )
+    if level.direction == "too_little" and direction != Finding.Direction.BENEFIT:
+        return (
+            "Too little evidence to judge goes with the direction 'benefit': a possible benefit "
+            "not yet properly tested."
+        )
+    if direction == Finding.Direction.NO_BENEFIT and level.code not in NO_BENEFIT_LEVEL_CODES:
+        return (
+            f"{level.badge} of no benefit is too little evidence to judge: no benefit needs "
+            "strong, good or modest evidence. Choose 'Too little evidence to judge' with the "
+            "direction 'benefit', or a stronger level."
+        )
+    return ""
 
 
 class SharedRecord(models.Model):

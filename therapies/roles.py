@@ -1,7 +1,8 @@
 """The editorial roles and exactly what each may do (see the workflow design).
 
-The migration ``0002_roles`` created the groups from a frozen copy of this table (a test checks
-the copy still matches): a change here needs a new migration, which can call ``sync_roles``.
+The migration ``0002_roles`` created the groups from a frozen copy of this table, and later
+migrations add to it (``0009_finding``: findings); a test checks the copies still match. A
+change here needs a new migration.
 Tests call it too, to put the groups back after a test that empties the tables.
 """
 
@@ -9,7 +10,7 @@ VIEW_CONTENT = [
     "therapies.view_therapy", "therapies.view_reviewversion", "therapies.view_subpage",
     "therapies.view_reference", "therapies.view_glossaryterm", "therapies.view_category",
     "therapies.view_cancertype", "therapies.view_pagereference", "therapies.view_auditentry",
-    "therapies.view_sharedchange",
+    "therapies.view_sharedchange", "therapies.view_finding",
     "ratings.view_rating", "ratings.view_attribute", "ratings.view_evidencelevel",
     "people.view_credit", "people.view_person",
 ]  # fmt: skip
@@ -22,6 +23,7 @@ ROLES = {
         "therapies.add_reviewversion", "therapies.change_reviewversion",
         "therapies.submit_reviewversion",
         "therapies.add_subpage", "therapies.change_subpage", "therapies.delete_subpage",
+        "therapies.add_finding", "therapies.change_finding", "therapies.delete_finding",
         "therapies.add_reference", "therapies.change_reference",
         "ratings.add_rating", "ratings.change_rating", "ratings.delete_rating",
         "people.add_credit", "people.change_credit", "people.delete_credit",
