@@ -41,6 +41,8 @@ def query_counts(client, person) -> dict[str, int]:
         "updates feed": reverse("therapies:updates_feed"),
         "therapy feed": reverse("therapies:therapy_feed", args=[therapy.slug]),
         "what changed": reverse("therapies:changes", args=[therapy.slug]),
+        "rating history": reverse("therapies:ratings", args=[therapy.slug]),
+        "ratings feed": reverse("therapies:ratings_feed", args=[therapy.slug]),
         "sitemap": "/sitemap.xml",
         "about": reverse("about"),
         "accessibility": reverse("accessibility"),
@@ -64,11 +66,13 @@ def test_list_pages_and_feeds_run_as_many_queries_for_2_as_for_25_reviews(client
     assert large == small
     # One query per section of the sitemap; the "about", accessibility and privacy pages and
     # the favicon read nothing; "what changed" reads the review, its published versions and its
-    # withdrawals; the methodology reads the attributes, what each score means, and the levels.
+    # withdrawals; the methodology reads the attributes, what each score means, and the levels;
+    # the rating history and its feed read the review, its public versions, their ratings and
+    # the attributes (tests/therapies/test_rating_history.py pins them over a long history).
     assert small == {
         "people": 1, "person": 2, "glossary": 1, "methodology": 3, "updates feed": 1,
-        "therapy feed": 2, "what changed": 3, "sitemap": 8, "about": 0, "accessibility": 0,
-        "privacy": 0, "favicon": 0,
+        "therapy feed": 2, "what changed": 3, "rating history": 4, "ratings feed": 4,
+        "sitemap": 10, "about": 0, "accessibility": 0, "privacy": 0, "favicon": 0,
     }  # fmt: skip
 
 

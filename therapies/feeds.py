@@ -1,4 +1,5 @@
-"""Atom feeds (RFC 4287) of review updates: one for the whole site, one per therapy.
+"""Atom feeds (RFC 4287) of review updates: one for the whole site, one per therapy, and one
+of each therapy's rating changes.
 
 Each entry is a published version: who approved it (or the organisation), when, what kind of
 change it was and what changed, and the review's summary as its content."""
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import ReviewVersion
+from .rating_history import RatingChange, rating_timelines, rating_words
 
 NEWEST_FIRST = [
     F("published_at").desc(nulls_last=True),
@@ -18,7 +20,7 @@ NEWEST_FIRST = [
     "name",
 ]
 
-# The kind of each change as the "what changed" page names it (templates/therapies/changes.html).
+# The kind of each change as the "what changed" page names it (templates/includes/change_kind.html).
 CHANGE_LABELS = {
     ReviewVersion.ChangeKind.FULL_REVIEW: "Full literature review",
     ReviewVersion.ChangeKind.UPDATE: "Update",
@@ -34,6 +36,17 @@ def absolute(path: str) -> str:
 
 def change_label(version: ReviewVersion) -> str:
     return CHANGE_LABELS.get(version.change_kind, FIRST_VERSION)
+
+
+def approver_name(version: ReviewVersion) -> str:
+    """The clinical consultant who approved the version; the organisation otherwise."""
+    person = getattr(version.approved_by, "person", None)
+    return person.display_name if person else settings.SITE_NAME
+
+
+def approver_link(version: ReviewVersion) -> str:
+    person = getattr(version.approved_by, "person", None)
+    return absolute(person.get_absolute_url() if person else "/")
 
 
 class PlainTextAtomFeed(Atom1Feed):
@@ -75,13 +88,10 @@ class VersionFeed(Feed):
         return version.public_modified
 
     def item_author_name(self, version):
-        """The clinical consultant who approved the version; the organisation otherwise."""
-        person = getattr(version.approved_by, "person", None)
-        return person.display_name if person else settings.SITE_NAME
+        return approver_name(version)
 
     def item_author_link(self, version):
-        person = getattr(version.approved_by, "person", None)
-        return absolute(person.get_absolute_url() if person else "/")
+        return approver_link(version)
 
     def item_extra_kwargs(self, version):
         return {"version_number": version.number, "content": version.summary}
@@ -146,3 +156,83 @@ class TherapyFeed(VersionFeed):
             .filter(therapy=version.therapy_id)
             .order_by(*NEWEST_FIRST)
         )
+
+
+class RatingFeed(Feed):
+    """One therapy's rating changes: an entry for each published change of an attribute's score
+    or evidence level, as its page of rating histories lists them."""
+
+    feed_type = PlainTextAtomFeed
+    author_name = settings.SITE_NAME
+
+    def get_object(self, request, slug):
+        return get_object_or_404(
+            ReviewVersion.objects.published().select_related("therapy"), therapy__slug=slug
+        )
+
+    def author_link(self):
+        return absolute("/")
+
+    def title(self, version):
+        return f"{version.name}: rating changes from {settings.SITE_NAME}"
+
+    def subtitle(self, version):
+        return f"Each change to our ratings of {version.name_in_sentence}, newest first."
+
+    def link(self, version):
+        return absolute(reverse("therapies:ratings", args=[version.therapy.slug]))
+
+    def feed_url(self, version):
+        return absolute(reverse("therapies:ratings_feed", args=[version.therapy.slug]))
+
+    def feed_guid(self, version):
+        return self.feed_url(version)
+
+    def items(self, version):
+        changes = [
+            change
+            for timeline in rating_timelines(version.therapy_id)
+            for change in timeline.changes
+        ]
+        # Newest first; within one version, in the attributes' order.
+        changes.sort(key=lambda change: change.version.published_at, reverse=True)
+        return changes
+
+    def item_title(self, change: RatingChange):
+        return change.title
+
+    def item_description(self, change: RatingChange):
+        """The kind of change and its public summary, as the "what changed" page says them."""
+        version = change.version
+        what = version.change_summary or "First published version of this review."
+        return f"{change_label(version)}. {what}"
+
+    def item_link(self, change: RatingChange):
+        page = reverse("therapies:ratings", args=[change.version.therapy.slug])
+        return absolute(f"{page}#{change.attribute.code}")
+
+    def item_guid(self, change: RatingChange):
+        return f"{self.item_link(change)}-version-{change.version.number}"
+
+    def item_pubdate(self, change: RatingChange):
+        return change.version.published_at
+
+    def item_updateddate(self, change: RatingChange):
+        return change.version.published_at
+
+    def item_author_name(self, change: RatingChange):
+        return approver_name(change.version)
+
+    def item_author_link(self, change: RatingChange):
+        return approver_link(change.version)
+
+    def item_extra_kwargs(self, change: RatingChange):
+        label, version = change.attribute.label, change.version
+        if change.is_first:
+            what = (
+                f"{label}: rated {rating_words(change.after)} when we first published this review."
+            )
+        else:
+            what = f"{label}: from {rating_words(change.before)} to {rating_words(change.after)}."
+        summary = version.change_summary or "First published version of this review."
+        return {"content": f"{what} {change_label(version)}: {summary}"}

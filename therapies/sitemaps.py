@@ -56,6 +56,13 @@ class ChangesSitemap(TherapySitemap):
         return reverse("therapies:changes", args=[version.therapy.slug])
 
 
+class RatingHistorySitemap(TherapySitemap):
+    """Each review's page of rating changes."""
+
+    def location(self, version):
+        return reverse("therapies:ratings", args=[version.therapy.slug])
+
+
 class SubPageSitemap(Sitemap):
     def items(self):
         return (
@@ -80,5 +87,6 @@ sitemaps = {
     "therapies": TherapySitemap,
     "subpages": SubPageSitemap,
     "changes": ChangesSitemap,
+    "ratings": RatingHistorySitemap,
     "people": PersonSitemap,
 }

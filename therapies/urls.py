@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .feeds import TherapyFeed, UpdatesFeed
+from .feeds import RatingFeed, TherapyFeed, UpdatesFeed
 
 app_name = "therapies"
 follow_former_slug = views.follow_former_slug
@@ -18,6 +18,12 @@ urlpatterns = [
     # Before the sub-page pattern, which would otherwise take these for kinds of page.
     path("therapies/<slug:slug>/feed/", follow_former_slug(TherapyFeed()), name="therapy_feed"),
     path("therapies/<slug:slug>/changes/", review_page(views.ChangesView), name="changes"),
+    path("therapies/<slug:slug>/ratings/", review_page(views.RatingHistoryView), name="ratings"),
+    path(
+        "therapies/<slug:slug>/ratings/feed/",
+        follow_former_slug(RatingFeed()),
+        name="ratings_feed",
+    ),
     path("therapies/<slug:slug>/<slug:kind>/", review_page(views.SubPageView), name="subpage"),
     path("feeds/updates/", UpdatesFeed(), name="updates_feed"),
     path("glossary/", views.GlossaryView.as_view(), name="glossary"),

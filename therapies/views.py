@@ -28,7 +28,8 @@ from .contact import (
     send_contact_message,
 )
 from .models import AuditEntry, CancerType, GlossaryTerm, ReviewVersion
-from .pages import main_page_context, subpage_context
+from .pages import main_page_context, review_context, subpage_context
+from .rating_history import rating_timelines
 from .search import Search, SearchForm, therapy_url_maker
 
 
@@ -203,6 +204,17 @@ class SubPageView(ReviewPageView):
     def get_context_data(self, *, version, **kwargs):
         context = subpage_context(version, self.kwargs["kind"])
         return super().get_context_data(**context, **kwargs)
+
+
+class RatingHistoryView(ReviewPageView):
+    """How each of a review's ratings has changed: every published change of each attribute's
+    score and evidence level. Withdrawn with the review, like its other pages."""
+
+    template_name = "therapies/rating_history.html"
+
+    def get_context_data(self, *, version, **kwargs):
+        timelines = rating_timelines(version.therapy_id)
+        return super().get_context_data(**review_context(version), timelines=timelines, **kwargs)
 
 
 class ChangesView(TemplateView):

@@ -62,6 +62,7 @@ def public_pages() -> dict[str, str]:
             "therapies:compare", query=f"?therapies={therapy.slug},{other.therapy.slug}"
         ),
         "changes": optional_url("therapies:changes", therapy.slug),
+        "rating-history": optional_url("therapies:ratings", therapy.slug),
     }
     return pages | {name: url for name, url in optional.items() if url}
 

@@ -63,6 +63,7 @@ def test_sitemap_lists_every_public_page_and_no_draft(client):
     assert paths[therapy_url] == "2024-03-05"
     assert paths[therapy_url + "safety/"] == "2024-03-05"
     assert paths[reverse("therapies:changes", args=[published.therapy.slug])] == "2024-03-05"
+    assert paths[reverse("therapies:ratings", args=[published.therapy.slug])] == "2024-03-05"
     assert reviewer.get_absolute_url() in paths
 
     assert draft.therapy.get_absolute_url() not in paths
@@ -375,9 +376,12 @@ def test_pages_link_to_their_feeds_and_review_pages_offer_updates(client):
         reverse("therapies:subpage", args=[slug, "safety"]),
         reverse("therapies:changes", args=[slug]),
     ]
+    ratings_feed = reverse("therapies:ratings_feed", args=[slug])
     for url in review_pages:
         html = client.get(url).content.decode()
-        assert feed_links(html) == [updates, own_feed], url
+        # The main page, where the ratings are, offers the feed of their changes too.
+        also = [ratings_feed] if url == version.therapy.get_absolute_url() else []
+        assert feed_links(html) == [updates, own_feed, *also], url
         # A link a reader can see and follow, beside the review's dates or its changes.
         assert re.search(
             rf'<a href="{own_feed}" type="application/atom\+xml"[^>]*>get updates</a>', html, re.I
