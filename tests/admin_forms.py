@@ -41,8 +41,8 @@ def version_fields(version) -> dict:
 
 def save_version(version, by, **changes) -> None:
     """Save ``version``'s change form in the admin as ``by`` does, with ``changes`` (form field
-    names and posted values: ``is_sample="on"`` ticks the box); its ratings, sub-pages and
-    credits are left as they are."""
+    names and posted values: ``is_sample="on"`` ticks the box); its ratings, sub-pages, findings
+    and credits are left as they are."""
     client = Client()
     client.force_login(by)
     url = reverse("admin:therapies_reviewversion_change", args=[version.pk])
@@ -53,6 +53,7 @@ def save_version(version, by, **changes) -> None:
         "seen_revision": version.revision,
         **formset_management("ratings"),
         **formset_management("subpages"),
+        **formset_management("findings"),
         **formset_management("credits"),
         **formset_management("page_references"),
         **formset_management("audit"),

@@ -209,7 +209,8 @@ def evidence_level(code: str) -> EvidenceLevel:
 
 
 def build_review(reference_count=2, reviewer_count=2, name="Low-dose naltrexone"):
-    """A published review with ratings, references, glossary terms, credits and sub-pages."""
+    """A published review with ratings, references, glossary terms, credits, sub-pages and
+    research findings."""
     references = [
         ReferenceFactory(doi=f"10.1000/{n}", pmid=str(1000 + n)) for n in range(reference_count)
     ]
@@ -239,7 +240,27 @@ def build_review(reference_count=2, reviewer_count=2, name="Low-dose naltrexone"
         version=version, kind="safety", body=f"Mostly mild effects [@{references[-1].key}]."
     )
     SubPageFactory(
-        version=version, kind="how-it-can-help", body="# Improving outcomes\n\nFindings."
+        version=version, kind="how-it-can-help", body="Findings by benefit and cancer type."
+    )
+    brain, _ = CancerType.objects.get_or_create(slug="brain-cancer", name="Brain cancer")
+    FindingFactory(
+        version=version,
+        cancer_type=brain,
+        outcome="longer survival",
+        combined_with="radiotherapy",
+        population="people with high-grade gliomas",
+        detail="from one small randomized trial",
+        sources=f"[@{references[0].key}]",
+    )
+    FindingFactory(
+        version=version,
+        attribute=Attribute.objects.get(code="side_effects"),
+        cancer_type=brain,
+        direction=Finding.Direction.NO_BENEFIT,
+        evidence_level=evidence_level("good"),
+        outcome="fatigue",
+        population="people having radiotherapy",
+        sources=f"[@{references[-1].key}, p. 3]",
     )
     return version
 

@@ -99,6 +99,7 @@ def test_saving_a_draft_leaves_every_cached_public_page_a_hit(admin_client, admi
         "seen_revision": draft.revision,
         **formset_management("ratings", 0),
         **formset_management("subpages", 0),
+        **formset_management("findings"),
         **formset_management("credits", 0),
         **formset_management("page_references", 0),
         **formset_management("audit", 0),

@@ -186,6 +186,7 @@ def post_version(client: Client, version: ReviewVersion, changes: dict) -> None:
         "seen_revision": version.revision,
         **formset_management("ratings", len(ratings), len(ratings)),
         **formset_management("subpages", len(subpages), len(subpages)),
+        **formset_management("findings"),  # left as they are
         **formset_management("credits", len(credits), len(credits)),
         **formset_management("page_references"),
         **formset_management("audit"),

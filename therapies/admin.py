@@ -1,5 +1,6 @@
 from dataclasses import dataclass, field
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten
 from django.core.exceptions import PermissionDenied
@@ -31,6 +32,7 @@ from .models import (
     CancerType,
     Category,
     ContactMessage,
+    Finding,
     GlossaryTerm,
     PageReference,
     Reference,
@@ -191,6 +193,35 @@ class SubPageInline(VersionContentInline, admin.StackedInline):
         return subpage.get_kind_display()
 
 
+class FindingInline(VersionContentInline, admin.StackedInline):
+    """The research findings the research sub-page is built from, in the order it lists them
+    under each benefit and cancer type (``order``)."""
+
+    model = Finding
+    fields = [
+        ("attribute", "cancer_type"), ("direction", "evidence_level"), "outcome",
+        ("population", "combined_with"), "detail", ("sources", "order"), "reads_as",
+    ]  # fmt: skip
+    readonly_fields = ["reads_as"]
+    ordering = ["order", "pk"]
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"class": "vLargeTextField"})}
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("attribute", "evidence_level")
+
+    @admin.display(description="Reads as (when saved)")
+    def reads_as(self, finding):
+        if finding.pk is None:
+            return "-"
+        return f"{finding.sentence} {finding.sources}"
+
+    def part_label(self, finding) -> str:
+        """Its name in the form's jump list (``form_parts``)."""
+        return f"{finding.attribute.short_label}: {Truncator(finding.outcome).chars(40)}"
+
+
 class CreditInline(VersionContentInline, admin.TabularInline):
     model = Credit
     fields = ["person", "role", "order"]
@@ -280,7 +311,10 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
         ("Dates (set by publishing)", {"fields": ["last_updated", "literature_reviewed",
                                                   "review_interval_months", "next_review_due"]}),
     ]  # fmt: skip
-    inlines = [RatingInline, SubPageInline, CreditInline, PageReferenceInline, AuditInline]
+    inlines = [
+        RatingInline, SubPageInline, FindingInline, CreditInline, PageReferenceInline,
+        AuditInline,
+    ]  # fmt: skip
 
     @admin.display(description="State", ordering="state")
     def state_badge(self, version):
@@ -323,7 +357,7 @@ class ReviewVersionAdmin(SimpleHistoryAdmin):
         return [*fields, "therapy"] if obj else fields
 
     def get_inlines(self, request, obj):
-        return self.inlines if obj else [RatingInline, SubPageInline, CreditInline]
+        return self.inlines if obj else [RatingInline, SubPageInline, FindingInline, CreditInline]
 
     def has_change_permission(self, request, obj=None):
         # Only drafts are edited; everything else changes through workflow steps. A save posted

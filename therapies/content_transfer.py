@@ -28,6 +28,7 @@ CONTENT_MODELS = [
     "people.Person",
     "therapies.ReviewVersion",
     "therapies.SubPage",
+    "therapies.Finding",
     "ratings.Rating",
     "people.Credit",
     "therapies.PageReference",

@@ -720,6 +720,44 @@ class Finding(models.Model):
         return f"{self.badge}{self.sentence_rest}"
 
 
+class FindingGroup(NamedTuple):
+    """The findings of one cancer type under one benefit, in the research sub-page's order."""
+
+    cancer_type: "CancerType"
+    findings: list
+
+
+class BenefitFindings(NamedTuple):
+    """The findings about one benefit, by cancer type."""
+
+    attribute: object  # ratings.Attribute
+    groups: list  # of FindingGroup
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.findings) for group in self.groups)
+
+
+def group_findings(findings) -> list[BenefitFindings]:
+    """``findings`` (with their attribute and cancer type loaded) as the research sub-page
+    shows and numbers them: by benefit in the attributes' order, then by cancer type in the
+    order of each type's first finding under that benefit, then in their own order."""
+    ordered = sorted(
+        findings, key=lambda f: (f.attribute.order, f.attribute_id, f.order, f.pk or 0)
+    )
+    benefits: list[BenefitFindings] = []
+    for finding in ordered:
+        if not benefits or benefits[-1].attribute.pk != finding.attribute_id:
+            benefits.append(BenefitFindings(finding.attribute, []))
+        groups = benefits[-1].groups
+        group = next((g for g in groups if g.cancer_type.pk == finding.cancer_type_id), None)
+        if group is None:
+            group = FindingGroup(finding.cancer_type, [])
+            groups.append(group)
+        group.findings.append(finding)
+    return benefits
+
+
 def finding_level_error(level, direction: str) -> str:
     """Why evidence ``level`` does not suit a finding pointing ``direction`` (empty if it
     does)."""

@@ -1,10 +1,10 @@
 """The stored HTML of Markdown texts, and the index of what each text cites and marks.
 
 Only what is expensive or unsafe to redo on a public GET is stored: the sanitised HTML of each
-Markdown text (a version's "at a glance", its rating notes and sub-pages; glossary definitions;
-people's biographies), the numbered references of each page (``PageReference``) and the glossary
-terms a version marks (``ReviewVersion.marked_terms``). Everything else on a page is composed by
-templates from current rows on each request.
+Markdown text (a version's "at a glance", its rating notes and sub-pages, its findings' cited
+sources; glossary definitions; people's biographies), the numbered references of each page
+(``PageReference``) and the glossary terms a version marks (``ReviewVersion.marked_terms``).
+Everything else on a page is composed by templates from current rows on each request.
 
 A stored fragment depends on its own text and on the references and glossary terms it cites or
 marks (their tooltips). The text of a version changes only while it is a draft; a shared record
@@ -26,10 +26,12 @@ from people.models import Person
 from ratings.models import Rating
 
 from .models import (
+    Finding,
     GlossaryTerm,
     PageReference,
     ReviewVersion,
     SubPage,
+    group_findings,
     markdown_page_for,
     page_id_prefix,
 )
@@ -43,12 +45,23 @@ class VersionFragments:
     cautions_html: dict = field(default_factory=dict)  # caution field name -> HTML
     note_html: dict = field(default_factory=dict)  # rating pk -> HTML
     subpage_html: dict = field(default_factory=dict)  # sub-page pk -> HTML
+    sources_html: dict = field(default_factory=dict)  # finding pk -> HTML of its citations
     # (sub-page pk or None for the main page, reference pk, number, times cited), in page order
     page_references: list = field(default_factory=list)
     marked_term_ids: set = field(default_factory=set)
     # Citations and terms that resolve to nothing ("@key", "[[term]]"): a version with any is
     # never published.
     missing: list = field(default_factory=list)
+    # Findings without the research sub-page their citations are numbered on.
+    findings_without_page: bool = False
+
+
+def inline_html(text: str, page: MarkdownPage) -> str:
+    """The HTML of a one-line text (a finding's citations) without its paragraph."""
+    html = render(text, page).strip()
+    if html.startswith("<p>") and html.endswith("</p>"):
+        html = html[3:-4]
+    return html
 
 
 def fresh_fragments(version: ReviewVersion) -> VersionFragments:
@@ -59,9 +72,14 @@ def fresh_fragments(version: ReviewVersion) -> VersionFragments:
     """
     ratings = list(version.ratings.order_by("attribute__order"))
     subpages = list(version.subpages.all())
+    findings = list(version.findings.select_related("attribute", "cancer_type"))
     cautions = {name: getattr(version, name) for name in ReviewVersion.CAUTION_FIELDS}
     shared = markdown_page_for(
-        *cautions.values(), version.body, *(r.note for r in ratings), *(s.body for s in subpages)
+        *cautions.values(),
+        version.body,
+        *(r.note for r in ratings),
+        *(s.body for s in subpages),
+        *(f.sources for f in findings),
     )
     fragments = VersionFragments()
 
@@ -74,12 +92,27 @@ def fresh_fragments(version: ReviewVersion) -> VersionFragments:
     for rating in ratings:
         fragments.note_html[rating.pk] = render(rating.note, main)
     pages = [(None, main)]
+    findings_page = None
     for subpage in subpages:
         page = MarkdownPage(
             references=shared.references, terms=shared.terms, id_prefix=page_id_prefix(subpage)
         )
         fragments.subpage_html[subpage.pk] = render(subpage.body, page, top_level=2)
         pages.append((subpage.pk, page))
+        if subpage.kind == SubPage.Kind.FINDINGS:
+            findings_page = page
+    if findings and findings_page is None:
+        # Not stored as it is (``render_version`` adds the page first); rendered to report.
+        fragments.findings_without_page = True
+        findings_page = MarkdownPage(references=shared.references, id_prefix=SubPage.Kind.FINDINGS)
+    # The research sub-page numbers its findings' citations after its text, in the order it
+    # shows them.
+    for benefit in group_findings(findings):
+        for group in benefit.groups:
+            for finding in group.findings:
+                fragments.sources_html[finding.pk] = inline_html(finding.sources, findings_page)
+    if fragments.findings_without_page:
+        fragments.missing += findings_page.missing
     for subpage_pk, page in pages:
         fragments.page_references += [
             (subpage_pk, page.references[key].pk, number, page.citations[key])
@@ -97,6 +130,7 @@ def stored_fragments(version: ReviewVersion) -> VersionFragments:
         cautions_html={name: getattr(version, f"{name}_html") for name in version.CAUTION_FIELDS},
         note_html=dict(version.ratings.values_list("pk", "note_html")),
         subpage_html=dict(version.subpages.values_list("pk", "body_html")),
+        sources_html=dict(version.findings.values_list("pk", "sources_html")),
         page_references=list(
             version.page_references.order_by("subpage_id", "number").values_list(
                 "subpage_id", "reference_id", "number", "citation_count"
@@ -106,9 +140,21 @@ def stored_fragments(version: ReviewVersion) -> VersionFragments:
     )
 
 
+def keep_findings_page(version: ReviewVersion) -> None:
+    """The research sub-page exists when the version has findings (with an empty text if none
+    was written), and an empty one goes with the last finding."""
+    has_findings = version.findings.exists()
+    page = version.subpages.filter(kind=SubPage.Kind.FINDINGS).first()
+    if has_findings and page is None:
+        SubPage.objects.create(version=version, kind=SubPage.Kind.FINDINGS, body="")
+    elif not has_findings and page is not None and not page.body.strip() and not page.title:
+        page.delete()
+
+
 @transaction.atomic
 def render_version(version: ReviewVersion) -> None:
     """Store the fragments of ``version``: its rendered Markdown and what it cites and marks."""
+    keep_findings_page(version)
     fragments = fresh_fragments(version)
     stored = {"body_html": fragments.body_html}
     stored |= {f"{name}_html": html for name, html in fragments.cautions_html.items()}
@@ -121,6 +167,10 @@ def render_version(version: ReviewVersion) -> None:
     SubPage.objects.bulk_update(
         [SubPage(pk=pk, body_html=html) for pk, html in fragments.subpage_html.items()],
         ["body_html"],
+    )
+    Finding.objects.bulk_update(
+        [Finding(pk=pk, sources_html=html) for pk, html in fragments.sources_html.items()],
+        ["sources_html"],
     )
     version.page_references.all().delete()
     PageReference.objects.bulk_create(
@@ -152,6 +202,11 @@ def version_differences(version: ReviewVersion) -> list[str]:
     for pk in fresh.subpage_html.keys() | stored.subpage_html.keys():
         if fresh.subpage_html.get(pk) != stored.subpage_html.get(pk):
             differences.append(f"the text of sub-page {pk}")
+    for pk in fresh.sources_html.keys() | stored.sources_html.keys():
+        if fresh.sources_html.get(pk) != stored.sources_html.get(pk):
+            differences.append(f"the citations of finding {pk}")
+    if fresh.findings_without_page:
+        differences.append("the research sub-page its findings are shown on")
     if sorted(fresh.page_references, key=str) != sorted(stored.page_references, key=str):
         differences.append("the numbered references")
     if fresh.marked_term_ids != stored.marked_term_ids:

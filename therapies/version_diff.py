@@ -5,7 +5,8 @@ with the changed words marked inside them (``<del>``, ``<ins>``); each reference
 longer cited is shown with its full citation and its numbers on each page, and a reference
 whose number moved says from what to what. The content compared is either a version as it is
 now (``version_content``) or as it was at a moment of its history (``content_as_of``), read
-from the django-simple-history records of the version, its ratings, sub-pages and credits.
+from the django-simple-history records of the version, its ratings, sub-pages, findings and
+credits.
 """
 
 import difflib
@@ -20,9 +21,10 @@ from cancerchoices.markdown import cited_keys
 from people.models import Credit
 from ratings.models import Rating
 
-from .models import AuditEntry, Reference, ReviewVersion, SubPage
+from .models import AuditEntry, Finding, Reference, ReviewVersion, SubPage, group_findings
 
 MAIN_PAGE = "Main review"
+FINDINGS = SubPage.Kind.FINDINGS
 # Words, runs of punctuation and runs of white space: the units changes are marked in.
 _TOKENS = re.compile(r"\w+|[^\w\s]+|\s+")
 
@@ -106,6 +108,9 @@ def version_content(version: ReviewVersion) -> Content:
         cancer_types=[str(t) for t in version.cancer_types.all()],
         ratings=list(version.ratings.select_related("attribute", "evidence_level")),
         subpages=list(version.subpages.all()),
+        findings=list(
+            version.findings.select_related("attribute", "cancer_type", "evidence_level")
+        ),
         credits=list(version.credits.select_related("person")),
     )
 
@@ -122,6 +127,7 @@ def content_as_of(version: ReviewVersion, when: datetime) -> Content:
         cancer_types=[str(row.cancertype) for row in record.cancer_types.all()],
         ratings=_children_as_of(Rating, version, when),
         subpages=_children_as_of(SubPage, version, when),
+        findings=_children_as_of(Finding, version, when),
         credits=_children_as_of(Credit, version, when),
     )
 
@@ -134,7 +140,7 @@ def _children_as_of(model, version, when) -> list:
     return sorted(rows, key=lambda row: (getattr(row, "order", 0), str(row)))
 
 
-def _content(version, *, cancer_types, ratings, subpages, credits) -> Content:
+def _content(version, *, cancer_types, ratings, subpages, findings, credits) -> Content:
     ratings = sorted(ratings, key=lambda rating: rating.attribute.order)
     subpages = sorted(subpages, key=lambda subpage: subpage.kind)
     values = {
@@ -168,13 +174,25 @@ def _content(version, *, cancer_types, ratings, subpages, credits) -> Content:
         section = f"Page: {subpage.get_kind_display()}"
         values[(section, "Title")] = subpage.title
         values[(section, "Text")] = subpage.body
+    # Findings by benefit and cancer type, one line each, as the research sub-page lists them.
+    benefits = group_findings(findings)
+    for benefit in benefits:
+        for group in benefit.groups:
+            section = f"Findings: {benefit.attribute.label}"
+            values[(section, group.cancer_type.name)] = "\n".join(
+                f"{finding.sentence} {finding.sources}" for finding in group.findings
+            )
     for credit in credits:
         values[("Credits", f"{credit.person} ({credit.get_role_display()})")] = "credited"
     # Numbered per page in order of first citation: the main page across its text and rating
     # notes, each sub-page on its own (as rendering numbers them).
     cautions = [getattr(version, name) for name in ReviewVersion.CAUTION_FIELDS]
     pages = [(MAIN_PAGE, [*cautions, version.body, *(rating.note for rating in ratings)])]
-    pages += [(subpage.get_kind_display(), [subpage.body]) for subpage in subpages]
+    sources = [f.sources for benefit in benefits for g in benefit.groups for f in g.findings]
+    pages += [
+        (subpage.get_kind_display(), [subpage.body, *(sources if subpage.kind == FINDINGS else [])])
+        for subpage in subpages
+    ]
     numbers: dict[str, dict[str, int]] = {}
     for page, texts in pages:
         keys = dict.fromkeys(key for text in texts for key in cited_keys(text))
@@ -244,6 +262,10 @@ HISTORY_FIELDS = {
     ],
     Rating: ["attribute", "score", "evidence_level", "note"],
     SubPage: ["kind", "title", "body"],
+    Finding: [
+        "attribute", "cancer_type", "direction", "evidence_level", "outcome", "population",
+        "combined_with", "detail", "sources", "order",
+    ],
     Credit: ["person", "role", "order"],
 }  # fmt: skip
 
@@ -256,9 +278,9 @@ class HistoryRow:
 
 
 def version_history(version: ReviewVersion, limit: int = 200) -> list[HistoryRow]:
-    """Every recorded save of ``version`` and of its ratings, sub-pages and credits, newest
-    first, each with the whole old and new value of every field it changed. A record's first
-    save (or the first one recorded) lists every value it was saved with."""
+    """Every recorded save of ``version`` and of its ratings, sub-pages, findings and credits,
+    newest first, each with the whole old and new value of every field it changed. A record's
+    first save (or the first one recorded) lists every value it was saved with."""
     rows = []
     for model, fields in HISTORY_FIELDS.items():
         records = model.history.filter(**({"id": version.pk} if model is ReviewVersion else {
@@ -280,6 +302,8 @@ def _part(record) -> str:
         return f"Rating: {_display(record, 'attribute')}"
     if isinstance(record.instance, SubPage):
         return f"Page: {_display(record, 'kind')}"
+    if isinstance(record.instance, Finding):
+        return f"Finding: {_display(record, 'attribute')}, {_display(record, 'cancer_type')}"
     return f"Credit: {_display(record, 'person')}"
 
 

@@ -85,6 +85,17 @@ STEPS = {
 WORKER_STEPS = {"publish", "withdraw"}
 
 
+# What the public sees of a finding, in the order the version lists them.
+FINDING_CONTENT_FIELDS = [
+    "attribute_id", "cancer_type_id", "direction", "evidence_level_id", "outcome", "population",
+    "combined_with", "detail", "sources", "order",
+]  # fmt: skip
+
+
+def finding_contents(version: ReviewVersion) -> list:
+    return list(version.findings.order_by("order", "pk").values_list(*FINDING_CONTENT_FIELDS))
+
+
 def content_fingerprint(version: ReviewVersion) -> str:
     """A hash of everything the public would see of this version (not its state or dates),
     the details of the references it cites and the glossary terms it marks included."""
@@ -103,6 +114,8 @@ def content_fingerprint(version: ReviewVersion) -> str:
             version.ratings.values_list("attribute_id", "score", "evidence_level_id", "note")
         ),
         "subpages": sorted(version.subpages.values_list("kind", "title", "body")),
+        # Only when there are any, so approvals given before findings existed still hold.
+        **({"findings": findings} if (findings := finding_contents(version)) else {}),
         "credits": sorted(version.credits.values_list("person_id", "role", "order")),
         "references": sorted(
             (reference.key, reference.shared_values())
@@ -488,8 +501,8 @@ def start_draft(therapy, user) -> ReviewVersion:
     return draft
 
 
-# What a new draft takes over from the version it starts from (besides its ratings, sub-pages
-# and credits); the change, approval and workflow fields start empty.
+# What a new draft takes over from the version it starts from (besides its ratings, sub-pages,
+# findings and credits); the change, approval and workflow fields start empty.
 COPIED_FIELDS = [
     "name", "alternate_names", "category_id", "is_sample", "review_interval_months", "summary",
     "body", *ReviewVersion.CAUTION_FIELDS, "last_updated", "literature_reviewed",
@@ -500,6 +513,7 @@ def _copy(source: ReviewVersion, user) -> ReviewVersion:
     children = {
         "ratings": list(source.ratings.all()),
         "subpages": list(source.subpages.all()),
+        "findings": list(source.findings.all()),
         "credits": list(source.credits.all()),
     }
     draft = ReviewVersion.objects.create(

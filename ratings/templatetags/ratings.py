@@ -17,11 +17,15 @@ def rating_scale(rating):
 
 
 @register.simple_tag
-def evidence_badge(level, href="", css_class="badge"):
-    """An EvidenceLevel's badge (nothing without one), linked to its definition at ``href``."""
+def evidence_badge(level, href="", css_class="badge", words="", direction=""):
+    """An EvidenceLevel's badge (nothing without one), linked to its definition at ``href``.
+    ``words`` and ``direction`` say it otherwise: a research finding's badge gives the strength
+    of evidence and which way it points ("Good evidence of no benefit")."""
     if not level:
         return ""
-    return badge_html(level.code, level.badge, level.direction, href, css_class)
+    return badge_html(
+        level.code, words or level.badge, direction or level.direction, href, css_class
+    )
 
 
 @register.simple_tag

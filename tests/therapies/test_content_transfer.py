@@ -39,6 +39,8 @@ def test_export_then_import_into_an_emptied_database_renders_identical_pages(cli
     version = build_review()
     urls = public_pages(version)
     before = fetch(client, urls)
+    assert urls[1].endswith("/how-it-can-help/")
+    assert before[urls[1]].count(b'<li class="finding">') == 2  # the findings make the round trip
     export = tmp_path / "content.json"
     call_command("export_content", str(export))
 

@@ -1,12 +1,24 @@
 """Research findings: a review version's typed findings, from which its research sub-page is
 built."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from ratings.models import Attribute
-from tests.factories import FindingFactory, ReferenceFactory, evidence_level
+from tests.factories import (
+    CancerTypeFactory,
+    FindingFactory,
+    PublishedVersionFactory,
+    RatingFactory,
+    ReferenceFactory,
+    build_review,
+    evidence_level,
+)
 from therapies.models import Finding
+from therapies.rendering import render_version, version_differences
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +124,96 @@ def test_several_references_with_locators_are_accepted():
         sources=f"[@{first.key}, pp. 20-24; @{second.key}] [@{first.key}]"
     )
     finding.full_clean(exclude=["version", "cancer_type"])
+
+
+def words(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def findings_page(client, version) -> str:
+    url = reverse("therapies:subpage", args=[version.therapy.slug, "how-it-can-help"])
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_research_sub_page_groups_findings_by_benefit_then_cancer_type(client):
+    version = build_review(reference_count=3)
+    lung = CancerTypeFactory(name="Lung cancer")
+    FindingFactory(
+        version=version,
+        cancer_type=lung,
+        evidence_level=evidence_level("weak"),
+        outcome="slower disease progression",
+        population="people with lung cancer",
+        detail="from a single case report",
+        sources=f"[@{ReferenceFactory().key}]",
+        order=0,  # first in its benefit: its cancer type comes before brain cancer
+    )
+    html = findings_page(client, version)
+    text = words(html)
+    headings = re.findall(r"<h([23])[^>]*>(.*?)</h\1>", html)
+    assert [h for h in headings if h[1] != "References"][:5] == [
+        ("2", "Improving treatment outcomes"),
+        ("3", "Lung cancer"),
+        ("3", "Brain cancer"),
+        ("2", "Managing side effects and promoting wellness"),
+        ("3", "Brain cancer"),
+    ]
+    assert "Findings by benefit and cancer type." in text
+    # Each finding one sentence: its badge, what was found among whom, and its citations,
+    # numbered on this page after its text, in the order the page shows them.
+    assert (
+        "Weak evidence of slower disease progression among people with lung cancer, from a "
+        "single case report 1"
+    ) in text
+    assert (
+        "Preliminary evidence of longer survival with radiotherapy among people with "
+        "high-grade gliomas, from one small randomized trial 2"
+    ) in text
+    assert "Good evidence of no benefit for fatigue among people having radiotherapy 3" in text
+    assert html.count('<li id="ref-') == 3
+    assert 'class="badge finding-badge level-no-benefit"' in html
+    assert 'id="findings-side_effects"' in html
+
+
+def test_a_review_with_findings_has_the_research_sub_page_without_writing_one(client):
+    version = PublishedVersionFactory()
+    FindingFactory(version=version, outcome="less nausea", population="people having chemotherapy")
+    assert version.subpages.get().kind == "how-it-can-help"
+    text = words(findings_page(client, version))
+    assert "Preliminary evidence of less nausea among people having chemotherapy 1" in text
+    main = client.get(version.therapy.get_absolute_url()).content.decode()
+    assert "/how-it-can-help/" in main  # in the list of pages to keep reading
+    # Its last finding gone, the empty page goes too.
+    version.findings.all().delete()
+    render_version(version)
+    assert not version.subpages.exists()
+
+
+def test_stored_citations_of_findings_are_checked_against_a_fresh_render():
+    version = build_review()
+    assert version_differences(version) == []
+    finding = version.findings.first()
+    Finding.objects.filter(pk=finding.pk).update(sources_html="stale")
+    assert version_differences(version) == [f"the citations of finding {finding.pk}"]
+
+
+def test_each_evidence_rating_links_to_its_findings(client):
+    version = build_review()
+    RatingFactory(
+        version=version,
+        attribute=Attribute.objects.get(code="side_effects"),
+        score=0,
+        evidence_level=evidence_level("no_benefit"),
+    )
+    FindingFactory(version=version, sources=f"[@{ReferenceFactory().key}]")
+    html = client.get(version.therapy.get_absolute_url()).content.decode()
+    links = re.findall(r'<p class="rating-findings-link">\s*<a href="([^"]+)">(.*?)</a>', html)
+    url = reverse("therapies:subpage", args=[version.therapy.slug, "how-it-can-help"])
+    assert [(href, words(link)) for href, link in links] == [
+        (f"{url}#findings-treatment_outcomes", "See the 2 findings about improving treatment "
+         "outcomes"),
+        (f"{url}#findings-side_effects", "See the finding about managing side effects and "
+         "promoting wellness"),
+    ]  # fmt: skip

@@ -267,6 +267,7 @@ def test_the_therapy_name_is_approved_with_the_version(client):
         "seen_revision": draft.revision,
         **formset_management("ratings", 0),
         **formset_management("subpages", 0),
+        **formset_management("findings"),
         **formset_management("credits", 0),
         **formset_management("page_references", 0),
         **formset_management("audit", 0),

@@ -34,7 +34,11 @@ def test_each_page_reference_counts_its_citations_on_its_page():
         (row.subpage and row.subpage.kind, row.number): row.citation_count
         for row in PageReference.objects.filter(version=version).select_related("subpage")
     }
-    assert rows == {(None, 1): 4, (None, 2): 1, ("safety", 1): 2}
+    # The research sub-page's two findings cite one reference each.
+    assert rows == {
+        (None, 1): 4, (None, 2): 1, ("safety", 1): 2,
+        ("how-it-can-help", 1): 1, ("how-it-can-help", 2): 1,
+    }  # fmt: skip
     assert version_differences(version) == []
 
 

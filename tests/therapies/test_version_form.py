@@ -30,8 +30,14 @@ def change_url(version) -> str:
     return reverse("admin:therapies_reviewversion_change", args=[version.pk])
 
 
+FINDING_FIELDS = [
+    "attribute", "cancer_type", "direction", "evidence_level", "outcome", "population",
+    "combined_with", "detail", "sources", "order",
+]  # fmt: skip
+
+
 def form_post(version, **changes) -> dict:
-    """The change form as the admin posts it, every rating, sub-page and credit included;
+    """The change form as the admin posts it, every rating, sub-page, finding and credit included;
     ``changes`` are posted field names and values."""
     data = {
         **version_fields(version),
@@ -44,6 +50,7 @@ def form_post(version, **changes) -> dict:
     children = {
         "ratings": (version.ratings.all(), ["attribute", "score", "evidence_level", "note"]),
         "subpages": (version.subpages.all(), ["kind", "title", "body"]),
+        "findings": (version.findings.all(), FINDING_FIELDS),
         "credits": (version.credits.all(), ["person", "role", "order"]),
     }
     for prefix, (rows, fields) in children.items():

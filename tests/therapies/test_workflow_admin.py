@@ -146,6 +146,7 @@ def edit_post(version, seen_revision, summary):
         "ratings-0-score": rating.score,
         "ratings-0-note": "",
         **formset_management("subpages"),
+        **formset_management("findings"),
         **formset_management("credits"),
         **formset_management("page_references"),
         **formset_management("audit"),
@@ -191,6 +192,7 @@ def test_adding_a_second_open_version_is_refused_clearly(review):
         reverse("admin:therapies_reviewversion_add"),
         {"therapy": live.therapy.pk, "summary": "x", "body": "",
          **formset_management("ratings"), **formset_management("subpages"),
+         **formset_management("findings"),
          **formset_management("credits")},
     )  # fmt: skip
     assert response.status_code == 200
@@ -329,6 +331,7 @@ def test_a_blank_version_of_an_existing_review_is_refused(review):
         reverse("admin:therapies_reviewversion_add"),
         {"therapy": live.therapy.pk, "summary": "x", "body": "",
          **formset_management("ratings"), **formset_management("subpages"),
+         **formset_management("findings"),
          **formset_management("credits")},
     )  # fmt: skip
     assert "Start a new draft" in response.content.decode()
