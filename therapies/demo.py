@@ -48,7 +48,28 @@ REVIEW = (
         "credits": list,
         "cautions": dict,
     },
-    {"alternate_names": str, "cancer_types": list, "review_interval_months": int},
+    {
+        "alternate_names": str,
+        "cancer_types": list,
+        "review_interval_months": int,
+        "earlier": list,
+        "findings": list,
+    },
+)
+# A research finding (``therapies.models.Finding``): its benefit is an attribute's code, its
+# cancer type a slug of cancer-types.toml, its level an evidence level's code.
+FINDING = (
+    {
+        **dict.fromkeys(["benefit", "cancer_type", "direction", "level", "outcome"], str),
+        **dict.fromkeys(["population", "sources"], str),
+    },
+    {"combined_with": str, "detail": str},
+)
+# An earlier published version of a review, oldest first: the same content but for what it
+# changes, superseded by the next one (so the review has a history of rating changes).
+EARLIER = (
+    {"last_updated": date, "change_summary": str},
+    {"literature_reviewed": date, "change_kind": str, "ratings": dict},
 )
 # The cautions: ReviewVersion's cautions_avoid_if, cautions_interactions, cautions_stop_and_call.
 CAUTIONS = {"avoid_if": str, "interactions": str, "stop_and_call": str}, {}
@@ -200,6 +221,14 @@ class _Reader:
             self.checked(f"{where}, credit number {number}", credit, CREDIT)
             for number, credit in enumerate(fields["credits"], start=1)
         ]
+        fields["findings"] = [
+            self.checked(f"{where}, finding number {number}", finding, FINDING)
+            for number, finding in enumerate(fields.get("findings", []), start=1)
+        ]
+        fields["earlier"] = [
+            self.changes(f"{where}, earlier version number {number}", earlier, EARLIER)
+            for number, earlier in enumerate(fields.get("earlier", []), start=1)
+        ]
         if not all(isinstance(slug, str) for slug in fields.get("cancer_types", [])):
             raise DemoContentError(where, "cancer_types should be a list of slugs")
         fields.update(slug=path.stem, body=body, subpages=self.subpages(path.with_suffix("")))
@@ -207,12 +236,16 @@ class _Reader:
 
     def draft(self, name: str) -> Entry:
         where = self.where(name)
-        fields = self.checked(where, self.toml(name), DRAFT)
+        return Entry(where, self.changes(where, self.toml(name), DRAFT))
+
+    def changes(self, where: str, record: dict, shape) -> dict:
+        """A version that changes some of a review's ratings (``shape``, with ``ratings``)."""
+        fields = self.checked(where, record, shape)
         fields["ratings"] = {
             code: self.checked(f"{where}, ratings.{code}", rating, CHANGED_RATING)
             for code, rating in fields.get("ratings", {}).items()
         }
-        return Entry(where, fields)
+        return fields
 
     def subpages(self, folder: Path) -> list[Entry]:
         paths = {path.stem: path for path in folder.glob("*.md")}

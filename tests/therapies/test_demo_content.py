@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
+from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from cancerchoices.markdown import validate_markdown
@@ -198,6 +199,34 @@ def test_every_demo_review_cites_a_source_for_each_evidence_rating_and_has_its_s
             page = client.get(f"{version.therapy.get_absolute_url()}{kind}/")
             assert page.status_code == 200, (version.therapy.slug, kind)
             assert 'class="cite"' in page.content.decode(), (version.therapy.slug, kind)
+
+
+@pytest.mark.django_db
+def test_two_demo_reviews_have_an_earlier_version_and_their_ratings_a_history(client):
+    """Rating timelines have something to show: low-dose naltrexone and metformin were each
+    published once before, with other ratings, and superseded by today's version."""
+    load_demo()
+    for slug, attribute, before, after in [
+        ("metformin", "treatment_outcomes", "1 of 5", "Good evidence of no benefit"),
+        ("low-dose-naltrexone", "side_effects", "1 of 5", "2 of 5"),
+    ]:
+        versions = ReviewVersion.objects.filter(therapy__slug=slug).order_by("number")
+        assert [v.state for v in versions] == [
+            ReviewVersion.State.SUPERSEDED,
+            ReviewVersion.State.PUBLISHED,
+        ]
+        earlier, current = versions
+        assert earlier.published_at < current.published_at
+        assert earlier.approved_fingerprint == content_fingerprint(earlier)
+
+        history = client.get(reverse("therapies:ratings", args=[slug])).content.decode()
+        section = history[history.index(f'id="{attribute}"') :]
+        section = section[: section.index("</section>")]
+        assert before in section, slug
+        assert after in section, slug
+        changes = client.get(reverse("therapies:changes", args=[slug])).content.decode()
+        assert earlier.change_summary in changes
+        assert current.change_summary in changes
 
 
 @pytest.mark.django_db

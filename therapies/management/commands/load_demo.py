@@ -32,6 +32,7 @@ from therapies.models import (
     AuditEntry,
     CancerType,
     Category,
+    Finding,
     GlossaryTerm,
     Reference,
     ReviewVersion,
@@ -113,6 +114,16 @@ def reporting(where: str):
         raise DemoContentError(where, str(error)) from None
 
 
+def _as_it_was(review: dict, earlier: dict) -> dict:
+    """A review's fields as an earlier version of it had them: the same, but for the dates,
+    change summary and ratings ``earlier`` gives."""
+    ratings = {
+        code: {**rating, **earlier["ratings"].get(code, {})}
+        for code, rating in review["ratings"].items()
+    }
+    return {**review, **earlier, "ratings": ratings}
+
+
 def _pick(found: dict, key: str, what: str):
     """``found[key]``, or a refusal listing what ``key`` could have been."""
     if key not in found:
@@ -142,7 +153,7 @@ class Loader:
             render_glossary_term(term)
         for person in people.values():
             render_person(person)
-        for version in versions:
+        for version in [*self.earlier_versions, *versions]:
             render_version(version)
             # Record the consultant's approval of exactly this content, as the workflow would.
             version.approved_fingerprint = content_fingerprint(version)
@@ -285,17 +296,33 @@ class Loader:
         return people
 
     def load_therapies(self, author, approver, people) -> list[ReviewVersion]:
+        """The published version of each review, after its earlier versions if it has any
+        (``self.earlier_versions``)."""
         self.categories = Category.objects.in_bulk(field_name="slug")
         self.cancer_types = CancerType.objects.in_bulk(field_name="slug")
+        self.earlier_versions = []
         versions = []
         for entry in self.content.reviews:
             with reporting(entry.where):
-                versions.append(self.load_therapy(entry, author, approver, people))
+                therapy = _save(Therapy(slug=entry.fields["slug"]))
+                for number, earlier in enumerate(entry.fields["earlier"], start=1):
+                    where = f"{entry.where}, earlier version number {number}"
+                    with reporting(where):
+                        spec = _as_it_was(entry.fields, earlier)
+                        superseded = ReviewVersion.State.SUPERSEDED
+                        self.earlier_versions.append(
+                            self.load_therapy(
+                                where, therapy, spec, author, approver, people, superseded
+                            )
+                        )
+                versions.append(
+                    self.load_therapy(entry.where, therapy, entry.fields, author, approver, people)
+                )
         return versions
 
-    def load_therapy(self, entry, author, approver, people) -> ReviewVersion:
-        spec = entry.fields
-        therapy = _save(Therapy(slug=spec["slug"]))
+    def load_therapy(
+        self, where, therapy, spec, author, approver, people, state=ReviewVersion.State.PUBLISHED
+    ) -> ReviewVersion:
         published_at = datetime.combine(spec["last_updated"], time(12), tzinfo=UTC)
         version = ReviewVersion(
             therapy=therapy,
@@ -303,13 +330,13 @@ class Loader:
             alternate_names=spec.get("alternate_names", ""),
             category=_pick(self.categories, spec["category"], "category"),
             is_sample=True,
-            state=ReviewVersion.State.PUBLISHED,
+            state=state,
             summary=spec["summary"],
             body=spec["body"],
             **{f"cautions_{part}": text for part, text in spec["cautions"].items()},
             last_updated=spec["last_updated"],
             literature_reviewed=spec["literature_reviewed"],
-            change_kind=ReviewVersion.ChangeKind.UPDATE,
+            change_kind=spec.get("change_kind", ReviewVersion.ChangeKind.UPDATE),
             change_summary=spec["change_summary"],
             created_by=author,
             approved_by=approver,
@@ -325,7 +352,7 @@ class Loader:
         )
 
         for code, rating in spec["ratings"].items():
-            with reporting(f"{entry.where}, ratings.{code}"):
+            with reporting(f"{where}, ratings.{code}"):
                 level = rating.get("level")
                 _save(
                     Rating(
@@ -344,8 +371,26 @@ class Loader:
             with reporting(subpage.where):
                 _save(SubPage(version=version, **subpage.fields))
 
+        for order, finding in enumerate(spec["findings"]):
+            with reporting(f"{where}, finding number {order + 1}"):
+                _save(
+                    Finding(
+                        version=version,
+                        attribute=_pick(self.attributes, finding["benefit"], "attribute"),
+                        cancer_type=_pick(self.cancer_types, finding["cancer_type"], "cancer type"),
+                        direction=finding["direction"],
+                        evidence_level=_pick(self.levels, finding["level"], "level"),
+                        outcome=finding["outcome"],
+                        population=finding["population"],
+                        combined_with=finding.get("combined_with", ""),
+                        detail=finding.get("detail", ""),
+                        sources=finding["sources"],
+                        order=order,
+                    )
+                )
+
         for order, credit in enumerate(spec["credits"]):
-            with reporting(f"{entry.where}, credit number {order + 1}"):
+            with reporting(f"{where}, credit number {order + 1}"):
                 _save(
                     Credit(
                         version=version,
