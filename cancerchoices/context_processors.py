@@ -16,6 +16,7 @@ def _site_links(script_prefix: str) -> dict[str, str]:
     names = {
         "home": "home",
         "therapies": "therapies:list",
+        "cancer_types": "therapies:cancer_types",
         "methodology": "ratings:methodology",
         "glossary": "therapies:glossary",
         "people": "therapies:people",

@@ -12,7 +12,13 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import GlossaryTermFactory, ReferenceFactory, UserFactory, build_review
+from tests.factories import (
+    FindingFactory,
+    GlossaryTermFactory,
+    ReferenceFactory,
+    UserFactory,
+    build_review,
+)
 from therapies.models import GlossaryTerm, Reference, Therapy
 
 pytestmark = pytest.mark.django_db
@@ -47,9 +53,12 @@ QUERY_VALUES = [
 def public_urls(version) -> list[str]:
     therapy = version.therapy
     person = version.credits.first().person
+    cancer_type = FindingFactory(version=version).cancer_type
     return [
         "/",
         reverse("therapies:list"),
+        reverse("therapies:cancer_types"),
+        reverse("therapies:cancer_type", args=[cancer_type.slug]),
         therapy.get_absolute_url(),
         reverse("therapies:subpage", kwargs={"slug": therapy.slug, "kind": "safety"}),
         reverse("therapies:glossary"),
@@ -64,7 +73,7 @@ def test_odd_query_strings_never_cause_a_server_error(client):
     version = build_review()
     for url in public_urls(version):
         for value in QUERY_VALUES:
-            for name in ("q", "page", "category", "sort", "min"):
+            for name in ("q", "page", "category", "sort", "min", "benefit"):
                 # A parameter a page does not use is redirected away (to its one address).
                 response = client.get(url, {name: value}, follow=True)
                 assert response.status_code in {200, 404}, (url, name, value)

@@ -84,6 +84,7 @@ def test_every_public_page_has_the_logo_search_navigation_and_footer(client):
 
         assert frame.nav_links["Main"] == {
             "Therapies": reverse("therapies:list"),
+            "By cancer type": reverse("therapies:cancer_types"),
             "Compare": reverse("therapies:compare"),
             "How we rate": reverse("ratings:methodology"),
             "Glossary": reverse("therapies:glossary"),

@@ -66,11 +66,20 @@ class Category(models.Model):
 
 
 class CancerTypeQuerySet(models.QuerySet):
-    def with_published_reviews(self):
-        """Cancer types some published review covers, with ``review_count``: how many."""
-        return self.annotate(
-            review_count=models.Count("versions", filter=published_rule("versions__"))
-        ).filter(review_count__gt=0)
+    def with_published_findings(self):
+        """Cancer types some published finding is about (the cancer-type guides), with
+        ``therapy_count`` and ``finding_count``: how many therapies and findings. A review
+        tagged with a cancer type but without findings for it does not count."""
+        published = published_rule("findings__version__")
+        # In name order: an aggregating query does not keep Meta.ordering.
+        return (
+            self.annotate(
+                therapy_count=models.Count("findings__version", filter=published, distinct=True),
+                finding_count=models.Count("findings", filter=published),
+            )
+            .filter(therapy_count__gt=0)
+            .order_by("name")
+        )
 
 
 class CancerType(models.Model):

@@ -16,7 +16,7 @@ reviewed says so.
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape as escape_html
 
 from django import forms
@@ -28,22 +28,25 @@ from django.contrib.postgres.search import (
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     CharField,
+    Exists,
     F,
     FilteredRelation,
     Func,
+    OuterRef,
     Q,
     TextField,
     Value,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Greatest, Lower
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from ratings.models import Attribute, Rating
 
-from .models import CancerType, Category, ReviewVersion
+from .addresses import therapy_url_maker
+from .guides import CancerEvidence, cancer_evidence
+from .models import CancerType, Category, Finding, ReviewVersion, name_in_sentence
 
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
@@ -432,6 +435,8 @@ class Result:
     passage: SafeString
     is_excerpt: bool = False  # the passage is cut from a longer text
     rating: Rating | None = None  # the chosen attribute's, when one is chosen
+    # With a cancer type chosen: the best finding of each benefit for it.
+    cancer_evidence: list[CancerEvidence] = field(default_factory=list)
 
 
 # The marks of a page of results, written as SQL. Built from SearchHeadline, Case and Func
@@ -543,6 +548,11 @@ class Search:
         self.corrected_text = ""
         self.page = self.find(form.cleaned_data.get("page") or 1)
 
+    @property
+    def cancer_in_sentence(self) -> str:
+        """The cancer type in effect, as a sentence names it ("brain cancer")."""
+        return name_in_sentence(self.form.cancer_names.get(self.cancer, ""))
+
     def find(self, number: int) -> Page:
         if not self.text or self.cancer_named:
             return self.page_of("", number)
@@ -564,7 +574,11 @@ class Search:
         if "category" in choices:
             versions = versions.filter(category__slug=choices["category"])
         if self.cancer:
-            versions = versions.filter(cancer_types__slug=self.cancer)
+            # Listed for a cancer type only where a published finding is about it (the
+            # versions are published): a review's tags say what it discusses, not what the
+            # evidence shows.
+            findings = Finding.objects.filter(version=OuterRef("pk"), cancer_type__slug=self.cancer)
+            versions = versions.filter(Exists(findings))
         if "attribute" in choices:
             attribute_id, _ = self.form.attributes[choices["attribute"]]
             versions = versions.annotate(
@@ -612,15 +626,24 @@ class Search:
                 version__in=[row["id"] for row in rows], attribute_id=attribute_id
             ).select_related("evidence_level")
             ratings = {rating.version_id: rating for rating in chosen}
+        evidence = {}
+        if rows and self.cancer:
+            # What the findings for the cancer type say of each: one query for the page.
+            evidence = cancer_evidence([row["id"] for row in rows], self.cancer)
         therapy_url = therapy_url_maker()
         page.object_list = [
-            result(values, therapy_url(values["therapy__slug"]), ratings.get(values["id"]))
+            result(
+                values,
+                therapy_url(values["therapy__slug"]),
+                ratings.get(values["id"]),
+                evidence.get(values["id"], []),
+            )
             for values in rows
         ]
         return page
 
 
-def result(values: dict, url: str, rating) -> Result:
+def result(values: dict, url: str, rating, evidence: list[CancerEvidence]) -> Result:
     """A row of ``Search.shown`` as the index lists it: escaped, its words in <mark>."""
     labels = values.get("labels_marked")
     if labels:
@@ -642,12 +665,5 @@ def result(values: dict, url: str, rating) -> Result:
         passage=highlighted(excerpt) if is_excerpt else summary,
         is_excerpt=is_excerpt,
         rating=rating,
+        cancer_evidence=evidence,
     )
-
-
-def therapy_url_maker():
-    """A function from a slug to its therapy page's address, reversing the pattern once (rather
-    than once a row)."""
-    placeholder = "slug-placeholder"
-    before, after = reverse("therapies:detail", kwargs={"slug": placeholder}).split(placeholder)
-    return lambda slug: f"{before}{slug}{after}"

@@ -4,11 +4,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from people.models import Person
 
-from .models import ReviewVersion, SubPage
+from .models import CancerType, ReviewVersion, SubPage, published_rule
 
 
 class Sitemap(DjangoSitemap):
@@ -26,6 +27,7 @@ class SitePageSitemap(Sitemap):
         return [
             "home",
             "therapies:list",
+            "therapies:cancer_types",
             "ratings:methodology",
             "therapies:glossary",
             "therapies:people",
@@ -75,6 +77,21 @@ class SubPageSitemap(Sitemap):
         return subpage.version.public_modified
 
 
+class CancerTypeGuideSitemap(Sitemap):
+    """Each cancer type's guide: those with published findings."""
+
+    def items(self):
+        published = published_rule("findings__version__")
+        newest = Max("findings__version__published_at", filter=published)
+        return CancerType.objects.with_published_findings().annotate(last_published=newest)
+
+    def location(self, cancer_type):
+        return reverse("therapies:cancer_type", args=[cancer_type.slug])
+
+    def lastmod(self, cancer_type):
+        return cancer_type.last_published
+
+
 class PersonSitemap(Sitemap):
     def items(self):
         return Person.objects.filter(
@@ -88,5 +105,6 @@ sitemaps = {
     "subpages": SubPageSitemap,
     "changes": ChangesSitemap,
     "ratings": RatingHistorySitemap,
+    "cancer types": CancerTypeGuideSitemap,
     "people": PersonSitemap,
 }

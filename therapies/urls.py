@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("therapies/<slug:slug>/<slug:kind>/", review_page(views.SubPageView), name="subpage"),
     path("feeds/updates/", UpdatesFeed(), name="updates_feed"),
+    path("cancer-types/", views.CancerTypeListView.as_view(), name="cancer_types"),
+    path("cancer-types/<slug:slug>/", views.CancerTypeGuideView.as_view(), name="cancer_type"),
     path("glossary/", views.GlossaryView.as_view(), name="glossary"),
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("contact/", views.ContactView.as_view(), name="contact"),

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
@@ -17,7 +18,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from people.models import Credit, Person
 from ratings.models import Attribute
 
-from .addresses import current_slug
+from .addresses import current_slug, therapy_url_maker
 from .comparison import MAX_COMPARED, CompareForm, best_match
 from .contact import (
     ContactForm,
@@ -27,10 +28,11 @@ from .contact import (
     prefilled,
     send_contact_message,
 )
+from .guides import GuideForm, build_guide
 from .models import AuditEntry, CancerType, GlossaryTerm, ReviewVersion
 from .pages import main_page_context, review_context, subpage_context
 from .rating_history import rating_timelines
-from .search import Search, SearchForm, therapy_url_maker
+from .search import Search, SearchForm
 
 
 class HomeView(TemplateView):
@@ -47,8 +49,8 @@ class HomeView(TemplateView):
             version["url"] = therapy_url(version["therapy__slug"])
         return super().get_context_data(
             recent_versions=recent,
-            cancer_types=CancerType.objects.with_published_reviews().values(
-                "slug", "name", "review_count"
+            cancer_types=CancerType.objects.with_published_findings().values(
+                "slug", "name", "therapy_count"
             ),
             goals=Attribute.objects.filter(is_evidence_based=True).values(
                 "code", "label", "rated_on"
@@ -332,3 +334,41 @@ class PersonDetailView(DetailView):
             .order_by("version__name")
         )
         return super().get_context_data(credits=credits, **kwargs)
+
+
+class CancerTypeListView(TemplateView):
+    """The cancer-type guides: every cancer type with published findings, with how many
+    therapies and findings each has."""
+
+    template_name = "therapies/cancer_type_list.html"
+
+    def get_context_data(self, **kwargs):
+        cancer_types = CancerType.objects.with_published_findings()
+        return super().get_context_data(cancer_types=cancer_types, **kwargs)
+
+
+class CancerTypeGuideView(TemplateView):
+    """A cancer-type guide (therapies.guides): per benefit, every therapy with published
+    findings for the cancer type, best evidence first; filtered by benefit and level."""
+
+    template_name = "therapies/cancer_type_guide.html"
+    # The page cache keys on these (cancerchoices.middleware).
+    cached_query = GuideForm.FILTERS
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["form"].errors:
+            # Values we could not use: a page, but not one to keep under this address.
+            patch_cache_control(response, no_cache=True)
+        return response
+
+    def get_context_data(self, **kwargs):
+        cancer_type = get_object_or_404(CancerType, slug=self.kwargs["slug"])
+        form = GuideForm(self.request.GET)
+        return super().get_context_data(
+            cancer_type=cancer_type,
+            form=form,
+            guide=build_guide(cancer_type, form),
+            today=timezone.localdate(),
+            **kwargs,
+        )

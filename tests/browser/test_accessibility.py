@@ -35,12 +35,18 @@ def public_pages() -> dict[str, str]:
     lead = CreditFactory(version=version, role=Credit.Role.LEAD_RESEARCHER).person
     other = PublishedVersionFactory(name="Melatonin", therapy__slug="melatonin")
     therapy = version.therapy
+    cancer = version.findings.first().cancer_type
     pages = {
         "home": reverse("home"),
         "index": reverse("therapies:list"),
         "index-search": reverse("therapies:list") + "?q=naltrexone",
         "index-search-corrected": reverse("therapies:list") + "?q=naltrexome",
         "index-search-not-reviewed": reverse("therapies:list") + "?q=ivermectin",
+        "index-cancer-type": reverse("therapies:list") + f"?cancer={cancer.slug}",
+        "cancer-types": reverse("therapies:cancer_types"),
+        "cancer-type-guide": reverse("therapies:cancer_type", args=[cancer.slug]),
+        "cancer-type-guide-filtered": reverse("therapies:cancer_type", args=[cancer.slug])
+        + "?benefit=side_effects&min=nonsense",
         "therapy": therapy.get_absolute_url(),
         **{
             f"subpage-{page.kind}": reverse("therapies:subpage", args=[therapy.slug, page.kind])

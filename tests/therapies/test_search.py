@@ -10,6 +10,7 @@ from ratings.models import Attribute
 from tests.factories import (
     CancerTypeFactory,
     CategoryFactory,
+    FindingFactory,
     PublishedVersionFactory,
     RatingFactory,
     VersionFactory,
@@ -111,11 +112,11 @@ def test_search_combines_with_category_and_cancer_type_filters(client):
     wanted = PublishedVersionFactory(
         name="Melatonin", category=supplements, summary="Sleep and glioma."
     )
-    wanted.cancer_types.add(glioma)
-    PublishedVersionFactory(
-        name="Melatonin patches", category=drugs, summary="Sleep."
-    ).cancer_types.add(glioma)
-    PublishedVersionFactory(name="Melatonin tea", category=supplements)
+    FindingFactory(version=wanted, cancer_type=glioma)
+    patches = PublishedVersionFactory(name="Melatonin patches", category=drugs, summary="Sleep.")
+    FindingFactory(version=patches, cancer_type=glioma)
+    # Reviewed for brain cancer, but without a finding about it: not listed for it.
+    PublishedVersionFactory(name="Melatonin tea", category=supplements, cancer_types=[glioma])
     PublishedVersionFactory(name="Ginseng", category=supplements)
     response = index(client, q="melatonin", category="supplements", cancer="brain")
     assert names(response) == ["Melatonin"]
@@ -248,6 +249,7 @@ def build_catalogue(size: int):
             summary=f"Summary {n} about sleep.",
         )
         version.cancer_types.add(cancer, CancerTypeFactory())
+        FindingFactory(version=version, cancer_type=cancer)
         for code in ("side_effects", "safety", "treatment_outcomes"):
             RatingFactory(
                 version=version,
@@ -263,10 +265,11 @@ def build_catalogue(size: int):
     ("params", "queries"),
     [
         # categories, cancer types and attributes for the form; the paginator's count and
-        # page; the chosen rating of each result on the page, when there is one
+        # page; the chosen rating of each result on the page, when there is one; the findings
+        # for the cancer type of each, when one is chosen
         ({}, 3),
         ({"q": "sleep"}, 3),
-        ({"q": "therapy", "category": "supplements", "cancer": "brain"}, 3),
+        ({"q": "therapy", "category": "supplements", "cancer": "brain"}, 4),
         ({"attribute": "side_effects", "min": "1", "sort": "rating"}, 4),
         ({"q": "sleep", "attribute": "safety"}, 4),
     ],
@@ -293,15 +296,16 @@ def test_home_query_count_does_not_grow_with_content(client, django_assert_num_q
 
 def test_home_offers_entry_points_by_cancer_type_and_by_goal(client):
     brain = CancerTypeFactory(name="Brain cancer", slug="brain")
-    CancerTypeFactory(name="Nobody reviews this", slug="none")
+    untested = CancerTypeFactory(name="Reviewed without findings", slug="none")
     drafted = CancerTypeFactory(name="Only in drafts", slug="drafted")
-    PublishedVersionFactory().cancer_types.add(brain)
-    VersionFactory().cancer_types.add(drafted)
+    FindingFactory(cancer_type=brain)
+    PublishedVersionFactory(cancer_types=[untested])
+    FindingFactory(version=VersionFactory(), cancer_type=drafted)
     html = client.get(reverse("home")).content.decode()
     list_url = reverse("therapies:list")
-    assert f'href="{list_url}?cancer=brain"' in html
+    assert f'href="{reverse("therapies:cancer_type", args=["brain"])}"' in html
     assert "Brain cancer" in html
-    assert "Nobody reviews this" not in html
+    assert "Reviewed without findings" not in html
     assert "Only in drafts" not in html
     for attribute in Attribute.objects.filter(is_evidence_based=True):
         assert f'href="{list_url}?attribute={attribute.code}&amp;min=3&amp;sort=rating"' in html

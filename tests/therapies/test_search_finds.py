@@ -8,6 +8,7 @@ from django.utils.html import strip_tags
 from ratings.models import Attribute
 from tests.factories import (
     CancerTypeFactory,
+    FindingFactory,
     PublishedVersionFactory,
     RatingFactory,
     SubPageFactory,
@@ -158,8 +159,9 @@ def test_the_suggestion_link_prefills_the_contact_form(client, catalogue):
 def test_searching_for_a_cancer_type_lists_what_its_filter_lists(client, typed):
     brain = CancerTypeFactory(name="Brain cancer", slug="brain-cancer")
     reviewed = PublishedVersionFactory(name="Melatonin", summary="Studied in glioma.")
-    reviewed.cancer_types.add(brain)
+    FindingFactory(version=reviewed, cancer_type=brain)
     PublishedVersionFactory(name="Ginger", summary="Not studied in brain cancer at all.")
+    PublishedVersionFactory(name="Ginseng", summary="Tagged only.", cancer_types=[brain])
     found = search(client, q=typed)
     assert names(found) == names(search(client, cancer="brain-cancer")) == ["Melatonin"]
     assert "is a cancer type we cover" in found.content.decode()
@@ -209,8 +211,8 @@ def test_the_index_search_box_is_named_apart_from_the_header_one(client):
 
 
 def test_a_cancer_type_with_no_reviews_is_not_called_a_therapy_we_have_not_reviewed(client):
-    CancerTypeFactory(name="Lung cancer", slug="lung-cancer")
-    PublishedVersionFactory(name="Melatonin")
+    lung = CancerTypeFactory(name="Lung cancer", slug="lung-cancer")
+    PublishedVersionFactory(name="Melatonin", cancer_types=[lung])  # without findings for it
     html = search(client, q="lung cancer").content.decode()
-    assert "We have not yet reviewed a therapy for lung cancer." in html
+    assert "None of our reviews has research findings for lung cancer yet." in html
     assert "We have not reviewed “lung cancer”" not in html

@@ -1,0 +1,377 @@
+"""The cancer-type guides (/cancer-types/<slug>/), their index, and the therapy index's cancer
+type filter, which asks the same findings."""
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from ratings.models import Attribute
+from tests.factories import (
+    CancerTypeFactory,
+    FindingFactory,
+    PublishedVersionFactory,
+    VersionFactory,
+    evidence_level,
+)
+from therapies.models import Finding, ReviewVersion
+
+pytestmark = pytest.mark.django_db
+
+BENEFIT, NO_BENEFIT, HARM, MIXED = (
+    Finding.Direction.BENEFIT,
+    Finding.Direction.NO_BENEFIT,
+    Finding.Direction.HARM,
+    Finding.Direction.MIXED,
+)
+
+
+def find(
+    version,
+    cancer,
+    *,
+    benefit="treatment_outcomes",
+    direction=BENEFIT,
+    level="preliminary",
+    **fields,
+):
+    return FindingFactory(
+        version=version,
+        cancer_type=cancer,
+        attribute=Attribute.objects.get(code=benefit),
+        direction=direction,
+        evidence_level=evidence_level(level),
+        **fields,
+    )
+
+
+def guide(client, cancer, **params):
+    response = client.get(reverse("therapies:cancer_type", args=[cancer.slug]), params)
+    assert response.status_code == 200
+    return response
+
+
+def section(html: str, code: str) -> str:
+    """The part of a guide under one benefit's heading."""
+    start = html.index(f'<h2 id="benefit-{code}">')
+    end = html.find("</section>", start)
+    return html[start:end]
+
+
+def therapy_names(part: str) -> list[str]:
+    return [strip_tags(name).strip() for name in re.findall(r"<h3>(.*?)</h3>", part)]
+
+
+@pytest.fixture
+def breast():
+    return breast_cancer_guide()
+
+
+def breast_cancer_guide():
+    """Breast cancer, with findings of five therapies across two benefits, and a therapy
+    reviewed for it without any finding about it."""
+    cancer = CancerTypeFactory(name="Breast cancer", slug="breast-cancer")
+    metformin = PublishedVersionFactory(name="Metformin", therapy__slug="metformin")
+    find(
+        metformin,
+        cancer,
+        direction=NO_BENEFIT,
+        level="good",
+        outcome="longer survival",
+        population="women with early breast cancer",
+        detail="from one large randomized trial",
+    )
+    melatonin = PublishedVersionFactory(name="Melatonin", therapy__slug="melatonin")
+    find(
+        melatonin,
+        cancer,
+        level="preliminary",
+        outcome="longer survival",
+        population="women with metastatic breast cancer",
+        combined_with="tamoxifen",
+    )
+    find(
+        melatonin,
+        cancer,
+        benefit="side_effects",
+        level="modest",
+        outcome="better sleep",
+        population="women after surgery for breast cancer",
+    )
+    yoga = PublishedVersionFactory(name="Yoga", therapy__slug="yoga")
+    find(
+        yoga,
+        cancer,
+        benefit="side_effects",
+        level="strong",
+        outcome="less fatigue",
+        population="women during radiotherapy",
+    )
+    beta = PublishedVersionFactory(name="Beta-carotene", therapy__slug="beta-carotene")
+    find(
+        beta,
+        cancer,
+        direction=HARM,
+        level="weak",
+        outcome="more cancers coming back",
+        population="women who smoke",
+    )
+    mistletoe = PublishedVersionFactory(name="Mistletoe", therapy__slug="mistletoe")
+    find(
+        mistletoe,
+        cancer,
+        direction=MIXED,
+        level="modest",
+        outcome="quality of life",
+        population="women during chemotherapy",
+    )
+    # Reviewed for breast cancer, but with no finding about it: not listed as evidence.
+    PublishedVersionFactory(name="Ginger", cancer_types=[cancer])
+    return cancer
+
+
+def test_a_guide_lists_each_benefits_therapies_best_evidence_first(client, breast):
+    html = guide(client, breast).content.decode()
+    assert "<h1>Breast cancer: what the research shows</h1>" in html
+    outcomes = section(html, "treatment_outcomes")
+    # good, then modest (mixed results), then preliminary, then weak
+    assert therapy_names(outcomes) == ["Metformin", "Mistletoe", "Melatonin", "Beta-carotene"]
+    assert therapy_names(section(html, "side_effects")) == ["Yoga", "Melatonin"]
+    # The benefits in their order, each with a heading, those without findings saying so.
+    headings = re.findall(r'<h2 id="benefit-([a-z_]+)">', html)
+    assert headings == ["treatment_outcomes", "body_terrain", "side_effects", "cancer_risk"]
+    assert "No findings for this benefit in breast cancer." in section(html, "body_terrain")
+    assert "Ginger" not in html
+    assert "5 therapies, 6 findings" in html
+
+
+def test_each_finding_says_which_way_it_points_in_words_with_an_icon(client, breast):
+    html = guide(client, breast).content.decode()
+    outcomes = section(html, "treatment_outcomes")
+    metformin = outcomes[outcomes.index("Metformin") : outcomes.index("Mistletoe")]
+    assert re.search(
+        r'class="direction direction-no-benefit"><svg[^>]*>.*?</svg>No benefit<', metformin
+    )
+    assert (
+        "Good evidence of no benefit</a> for longer survival among women with early breast"
+        in metformin
+    )
+    assert "from one large randomized trial." in metformin
+    beta = outcomes[outcomes.index("Beta-carotene") :]
+    assert re.search(r"direction-harm\"><svg.*?</svg>Harm<", beta)
+    assert "Weak evidence of harm</a>: more cancers coming back among women who smoke." in beta
+    mistletoe = outcomes[outcomes.index("Mistletoe") : outcomes.index("Melatonin")]
+    assert "Mixed results<" in mistletoe
+    melatonin = outcomes[outcomes.index("Melatonin") :]
+    assert re.search(r"direction-benefit\"><svg.*?</svg>Benefit<", melatonin)
+    assert "Preliminary evidence</a> of longer survival with tamoxifen among women" in melatonin
+    # The badge links to the level's definition.
+    assert f'href="{reverse("ratings:methodology")}#level-good"' in metformin
+
+
+def test_a_therapy_links_to_its_research_findings_and_prints_its_address(client, breast):
+    html = guide(client, breast).content.decode()
+    research = reverse("therapies:subpage", args=["metformin", "how-it-can-help"])
+    assert f'<h3><a href="{research}#findings-treatment_outcomes">Metformin</a></h3>' in html
+    address = settings.SITE_URL + reverse("therapies:detail", args=["metformin"])
+    assert f'<p class="print-only review-address">Review: {address}</p>' in html
+
+
+def test_a_guide_says_what_it_is_its_date_and_that_it_is_not_advice(client, breast):
+    ReviewVersion.objects.filter(name="Yoga").update(last_updated=datetime.date(2025, 3, 4))
+    html = guide(client, breast).content.decode()
+    today = timezone.localdate()
+    assert f'Guide as of</dt><dd><time datetime="{today.isoformat()}">' in html
+    assert "Not medical advice:</strong> talk with your care team" in html
+    assert 'Last updated</dt><dd><time datetime="2025-03-04">March 4, 2025</time>' in html
+
+
+def test_only_published_findings_are_shown(client, breast):
+    draft = VersionFactory(name="Draft therapy")
+    find(draft, breast, outcome="draft words")
+    withdrawn = PublishedVersionFactory(
+        name="Withdrawn therapy", state=ReviewVersion.State.WITHDRAWN
+    )
+    find(withdrawn, breast, outcome="withdrawn words")
+    # The published version's findings, not those of the draft being written on top of it.
+    yoga = ReviewVersion.objects.get(name="Yoga")
+    newer = VersionFactory(therapy=yoga.therapy, name="Yoga")
+    find(newer, breast, level="strong", outcome="unapproved words")
+    superseded = PublishedVersionFactory(name="Old therapy", state=ReviewVersion.State.SUPERSEDED)
+    find(superseded, breast, outcome="superseded words")
+    html = guide(client, breast).content.decode()
+    for words in [
+        "Draft therapy",
+        "draft words",
+        "Withdrawn therapy",
+        "withdrawn words",
+        "unapproved words",
+        "Old therapy",
+        "superseded words",
+    ]:
+        assert words not in html
+    assert "less fatigue" in html
+    index = client.get(reverse("therapies:cancer_types")).content.decode()
+    assert "5 therapies, 6 findings" in index
+
+
+def test_filters_by_benefit_and_minimum_level(client, breast):
+    html = guide(client, breast, benefit="side_effects").content.decode()
+    assert re.findall(r'<h2 id="benefit-([a-z_]+)">', html) == ["side_effects"]
+    assert therapy_names(html) == ["Yoga", "Melatonin"]
+    html = guide(client, breast, min="modest").content.decode()
+    assert therapy_names(section(html, "treatment_outcomes")) == ["Metformin", "Mistletoe"]
+    assert "Modest evidence or stronger" in html
+    html = guide(client, breast, benefit="treatment_outcomes", min="strong").content.decode()
+    assert "No findings at the level you chose for this benefit in breast cancer." in html
+    assert "0 therapies, 0 findings" in html
+
+
+def test_too_little_evidence_to_judge_is_left_out_by_any_minimum_level(client, breast):
+    vitamin = PublishedVersionFactory(name="Vitamin C")
+    find(vitamin, breast, level="insufficient", outcome="longer survival", population="anyone")
+    assert "Vitamin C" in guide(client, breast).content.decode()
+    assert "Vitamin C" not in guide(client, breast, min="weak").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"benefit": "safety"}, "We rate no such benefit, so we show all four."),
+        ({"benefit": "../../etc/passwd"}, "We rate no such benefit"),
+        ({"min": "harm"}, "We have no such level of evidence"),
+        ({"min": "abc\x00"}, "We have no such level of evidence"),
+    ],
+)
+def test_values_we_cannot_use_are_named_and_the_rest_applies(client, breast, params, message):
+    response = guide(client, breast, **params)
+    html = response.content.decode()
+    assert message in html
+    assert therapy_names(section(html, "side_effects")) == ["Yoga", "Melatonin"]
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_links_carry_no_empty_fields_and_an_empty_field_is_dropped(client, breast):
+    html = guide(client, breast, benefit="side_effects", min="modest").content.decode()
+    assert 'href="?min=modest">Remove' in html
+    assert 'href="?benefit=side_effects">Remove' in html
+    url = reverse("therapies:cancer_type", args=[breast.slug])
+    response = client.get(url, {"benefit": "", "min": "modest"})
+    assert response.status_code == 301
+    assert response["Location"] == f"{url}?min=modest"
+
+
+def test_an_unknown_cancer_type_is_404_and_one_without_findings_says_so(client, breast):
+    assert client.get(reverse("therapies:cancer_type", args=["no-such"])).status_code == 404
+    lung = CancerTypeFactory(name="Lung cancer", slug="lung-cancer")
+    PublishedVersionFactory(cancer_types=[lung])
+    html = guide(client, lung).content.decode()
+    assert "We have not yet published research findings for lung cancer." in html
+
+
+def test_the_guides_index_lists_cancer_types_with_published_findings(client, breast):
+    lung = CancerTypeFactory(name="Lung cancer", slug="lung-cancer")
+    PublishedVersionFactory(cancer_types=[lung])  # reviewed for it, without findings
+    drafted = CancerTypeFactory(name="Only in drafts")
+    find(VersionFactory(), drafted)
+    html = client.get(reverse("therapies:cancer_types")).content.decode()
+    assert (
+        f'<a href="{reverse("therapies:cancer_type", args=[breast.slug])}">Breast cancer</a>'
+        in html
+    )
+    assert "5 therapies, 6 findings" in html
+    assert "Lung cancer" not in html
+    assert "Only in drafts" not in html
+
+
+def test_the_home_page_leads_to_the_guides_with_counts_from_findings(client, breast):
+    html = client.get(reverse("home")).content.decode()
+    url = reverse("therapies:cancer_type", args=[breast.slug])
+    assert f'<a href="{url}">Breast cancer</a> <span class="meta">(5 therapies)</span>' in html
+    assert reverse("therapies:cancer_types") in html
+
+
+def test_the_sitemap_lists_the_guides(client, breast):
+    CancerTypeFactory(slug="lung-cancer")
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"{settings.SITE_URL}{reverse('therapies:cancer_types')}</loc>" in xml
+    assert f"{settings.SITE_URL}{reverse('therapies:cancer_type', args=[breast.slug])}</loc>" in xml
+    assert "/cancer-types/lung-cancer/" not in xml
+
+
+def catalogue(size: int):
+    cancer = CancerTypeFactory(slug="brain")
+    for n in range(size):
+        version = PublishedVersionFactory(name=f"Therapy {n:02}")
+        for code in ("treatment_outcomes", "side_effects"):
+            direction, level = [(BENEFIT, "good"), (NO_BENEFIT, "modest")][n % 2]
+            find(version, cancer, benefit=code, direction=direction, level=level)
+        find(version, CancerTypeFactory())
+        VersionFactory(therapy=version.therapy)  # an open draft beside it
+    return cancer
+
+
+@pytest.mark.parametrize("size", [2, 30], ids=["small", "large"])
+@pytest.mark.parametrize("params", [{}, {"benefit": "side_effects", "min": "good"}])
+def test_guide_query_count_does_not_grow_with_content(
+    client, django_assert_num_queries, size, params
+):
+    cancer = catalogue(size)
+    url = reverse("therapies:cancer_type", args=[cancer.slug])
+    # The cancer type, the filters' choices (benefits and levels), the findings with their
+    # therapies.
+    with django_assert_num_queries(3):
+        response = client.get(url, params)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 30], ids=["small", "large"])
+def test_guides_index_query_count_does_not_grow_with_content(
+    client, django_assert_num_queries, size
+):
+    catalogue(size)
+    with django_assert_num_queries(1):
+        response = client.get(reverse("therapies:cancer_types"))
+    assert response.status_code == 200
+
+
+# --- The index's cancer type filter ----------------------------------------------------------
+
+
+def test_the_index_lists_a_therapy_for_a_cancer_only_where_a_finding_is_about_it(client, breast):
+    response = client.get(reverse("therapies:list"), {"cancer": "breast-cancer"})
+    names = [strip_tags(result.name) for result in response.context["versions"]]
+    assert names == ["Beta-carotene", "Melatonin", "Metformin", "Mistletoe", "Yoga"]
+    html = response.content.decode()
+    assert "Ginger" not in html
+    guide_url = reverse("therapies:cancer_type", args=["breast-cancer"])
+    assert f'<a href="{guide_url}">See the guide to breast cancer</a>' in html
+
+
+def test_each_result_says_what_the_findings_for_the_cancer_point_to(client, breast):
+    html = client.get(reverse("therapies:list"), {"cancer": "breast-cancer"}).content.decode()
+    results = html[html.index('<ul class="therapy-list">') :]
+    metformin = results[results.index(">Metformin<") : results.index(">Mistletoe<")]
+    assert "What research found for breast cancer:" in metformin
+    assert re.search(
+        r"direction-no-benefit\"><svg.*?</svg>No benefit</span> <span>"
+        r"Treatment outcomes: good evidence of no benefit</span>",
+        metformin,
+    )
+    melatonin = results[results.index(">Melatonin<") : results.index(">Metformin<")]
+    assert "Treatment outcomes: preliminary evidence of benefit" in melatonin
+    assert "Side effects: modest evidence of benefit" in melatonin
+    assert "What research found" not in client.get(reverse("therapies:list")).content.decode()
+
+
+@pytest.mark.parametrize("size", [2, 30], ids=["small", "large"])
+def test_the_cancer_filter_costs_the_index_one_query(client, django_assert_num_queries, size):
+    catalogue(size)
+    # The form's choices, the count and page, and the findings for the page's therapies.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("therapies:list"), {"cancer": "brain"})
+    assert response.context["paginator"].count == size

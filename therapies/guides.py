@@ -1,0 +1,316 @@
+"""The cancer-type guides: for one cancer type, every therapy with published findings for it,
+per benefit, best evidence first; and what the index says of a therapy for a cancer type.
+
+A therapy counts for a cancer type only where a published finding names that cancer type
+(``Finding``), never because its review is tagged with it: a tag says the review discusses a
+cancer, not what the evidence for it shows. Everything lives in the query string (a GET form),
+and a value we cannot use is dropped with a plain message, as on the index.
+"""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.db.models import Case, CharField, IntegerField, Value, When
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+
+from ratings.models import Attribute, EvidenceLevel, badge_words
+from ratings.scale import ICONS
+
+from .addresses import therapy_url_maker
+from .models import CancerType, Finding, SubPage, name_in_sentence, published_rule
+
+# Which way a finding points, in words with an icon beside them (never colour alone). No
+# benefit and harm draw as their evidence badges do (ratings.scale).
+_ICON = '<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">{}</svg>'
+DIRECTION_ICONS = {
+    Finding.Direction.BENEFIT: _ICON.format(
+        '<circle cx="8" cy="8" r="6.3" fill="none" stroke="currentColor" stroke-width="1.6"/>'
+        '<path d="M4.8 8.3 7 10.5l4.2-4.7" fill="none" stroke="currentColor" stroke-width="1.8" '
+        'stroke-linecap="round" stroke-linejoin="round"/>'
+    ),
+    Finding.Direction.NO_BENEFIT: ICONS["no_benefit"],
+    Finding.Direction.HARM: ICONS["harm"],
+    Finding.Direction.MIXED: _ICON.format(
+        '<circle cx="8" cy="8" r="6.3" fill="none" stroke="currentColor" stroke-width="1.6"/>'
+        '<path d="M8 1.7a6.3 6.3 0 0 1 0 12.6z" fill="currentColor"/>'
+    ),
+}
+DIRECTION_CLASSES = {
+    Finding.Direction.BENEFIT: "benefit",
+    Finding.Direction.NO_BENEFIT: "no-benefit",
+    Finding.Direction.HARM: "harm",
+    Finding.Direction.MIXED: "mixed",
+}
+# "Best evidence first": the strongest level first, then this order of directions.
+DIRECTION_RANK = Case(
+    *(When(direction=value, then=Value(n)) for n, value in enumerate(Finding.Direction.values)),
+    output_field=IntegerField(),
+)
+
+
+def direction_html(direction: str) -> SafeString:
+    """Which way a finding points: its icon and its words ("No benefit")."""
+    return format_html(
+        '<span class="direction direction-{}">{}{}</span>',
+        DIRECTION_CLASSES.get(direction, "mixed"),
+        mark_safe(DIRECTION_ICONS.get(direction, "")),
+        Finding.Direction(direction).label,
+    )
+
+
+def evidence_words(direction: str, level: EvidenceLevel) -> str:
+    """What a finding's level and direction say together, mid-sentence: "good evidence of no
+    benefit", "preliminary evidence of benefit", "too little evidence to judge"."""
+    if level.direction == EvidenceLevel.Direction.TOO_LITTLE:
+        return badge_words(level.label, level.badge_text).lower()
+    strength = level.label.lower()
+    return {
+        Finding.Direction.BENEFIT: f"{strength} evidence of benefit",
+        Finding.Direction.NO_BENEFIT: f"{strength} evidence of no benefit",
+        Finding.Direction.HARM: f"{strength} evidence of harm",
+        Finding.Direction.MIXED: f"{strength} evidence of mixed results",
+    }[direction]
+
+
+def published_findings():
+    """Findings of the versions the public sees (``published_rule``), best evidence first."""
+    return Finding.objects.filter(published_rule("version__")).order_by(
+        "attribute__order", "evidence_level__order", DIRECTION_RANK, "version__name", "order", "pk"
+    )
+
+
+# --- The index: what the findings for the cancer type chosen say of each result ---------------
+
+
+@dataclass
+class CancerEvidence:
+    """The best finding of one benefit for one cancer type, as the index says it."""
+
+    benefit: str  # the attribute's short label
+    direction: str
+    words: str  # "good evidence of no benefit"
+
+    @property
+    def direction_html(self) -> SafeString:
+        return direction_html(self.direction)
+
+
+def cancer_evidence(version_ids: list[int], cancer_slug: str) -> dict[int, list[CancerEvidence]]:
+    """For each of ``version_ids``, the best published finding of each benefit for the cancer
+    type ``cancer_slug``, in the benefits' order (one query)."""
+    findings = (
+        published_findings()
+        .filter(version__in=version_ids, cancer_type__slug=cancer_slug)
+        .select_related("attribute", "evidence_level")
+        .only(
+            "version_id", "direction", "attribute__short_label", "attribute__order",
+            "evidence_level__label", "evidence_level__badge_text", "evidence_level__direction",
+        )
+    )  # fmt: skip
+    evidence: dict[int, list[CancerEvidence]] = {}
+    seen = set()
+    for finding in findings:
+        if (finding.version_id, finding.attribute_id) in seen:
+            continue  # a weaker finding of a benefit already said
+        seen.add((finding.version_id, finding.attribute_id))
+        evidence.setdefault(finding.version_id, []).append(
+            CancerEvidence(
+                benefit=finding.attribute.short_label,
+                direction=finding.direction,
+                words=evidence_words(finding.direction, finding.evidence_level),
+            )
+        )
+    return evidence
+
+
+# --- The guide -------------------------------------------------------------------------------
+
+
+def guide_choices() -> tuple[list[tuple[str, str]], dict[str, tuple[str, int]]]:
+    """The guide's filters' choices in one query: the four benefits as (code, label), and the
+    levels of evidence of a benefit, strongest first, as {code: (label, order)}."""
+    kind = CharField()
+    rows = (
+        Attribute.objects.filter(is_evidence_based=True)
+        .annotate(kind=Value("benefit", kind))
+        .values_list("kind", "order", "code", "label")
+        .union(
+            EvidenceLevel.objects.filter(direction=EvidenceLevel.Direction.BENEFIT)
+            .annotate(kind=Value("level", kind))
+            .values_list("kind", "order", "code", "label"),
+            all=True,
+        )
+        .order_by("kind", "order")
+    )
+    benefits, levels = [], {}
+    for kind, order, code, label in rows:
+        if kind == "benefit":
+            benefits.append((code, label))
+        else:
+            levels[code] = (label, order)
+    return benefits, levels
+
+
+class GuideForm(forms.Form):
+    """A guide's filters, bound to the query string; what cannot be used is named on the page
+    and the rest applies."""
+
+    FILTERS = ("benefit", "min")
+
+    benefit = forms.ChoiceField(
+        label="Benefit",
+        required=False,
+        error_messages={"invalid_choice": "We rate no such benefit, so we show all four."},
+    )
+    min = forms.ChoiceField(
+        label="Evidence at least",
+        required=False,
+        error_messages={
+            "invalid_choice": "We have no such level of evidence, so we show findings at "
+            "every level."
+        },
+    )
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.benefits, self.levels = guide_choices()
+        self.fields["benefit"].choices = [("", "All four benefits"), *self.benefits]
+        strongest = next(iter(self.levels), None)
+        self.fields["min"].choices = [
+            ("", "Any level"),
+            *(
+                (code, label if code == strongest else f"{label} or stronger")
+                for code, (label, _) in self.levels.items()
+            ),
+        ]
+        self.is_valid()
+
+    @property
+    def choices(self) -> dict:
+        """The filters in effect: asked for, valid, not empty."""
+        return {
+            name: self.cleaned_data[name] for name in self.FILTERS if self.cleaned_data.get(name)
+        }
+
+    @property
+    def error_list(self) -> list[tuple[str, str]]:
+        """(id, message) for each error; the first about a field has the id its control names."""
+        return [
+            ("" if n else f"id_{name}_error", message)
+            for name in self.FILTERS
+            for n, message in enumerate(self.errors.get(name, []))
+        ]
+
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(what it is, the query string without it) for each filter in effect."""
+        choices = self.choices
+        filters = []
+        if "benefit" in choices:
+            label = dict(self.benefits)[choices["benefit"]]
+            filters.append((f"Benefit: {label}", "benefit"))
+        if "min" in choices:
+            label = self.levels[choices["min"]][0]
+            filters.append((f"{label} evidence or stronger", "min"))
+        return [(text, self.query_string(without=name)) for text, name in filters]
+
+    def query_string(self, *, without: str) -> str:
+        pairs = [(name, value) for name, value in self.choices.items() if name != without]
+        return f"?{urlencode(pairs)}" if pairs else "?"
+
+
+@dataclass
+class TherapyFindings:
+    """One therapy's findings for one benefit and cancer type."""
+
+    name: str
+    research_url: str  # the benefit's part of the review's research findings page
+    address: str  # the review's address on the public site, written out in print
+    findings: list = field(default_factory=list)
+
+
+@dataclass
+class BenefitSection:
+    code: str
+    label: str
+    therapies: list[TherapyFindings] = field(default_factory=list)
+
+
+@dataclass
+class Guide:
+    cancer_type: CancerType
+    sections: list[BenefitSection]
+    last_updated: object  # date or None: the newest "last updated" of the reviews listed
+
+    @property
+    def cancer_in_sentence(self) -> str:
+        return name_in_sentence(self.cancer_type.name)
+
+    @property
+    def therapy_count(self) -> int:
+        return len({t.address for section in self.sections for t in section.therapies})
+
+    @property
+    def finding_count(self) -> int:
+        return sum(len(t.findings) for section in self.sections for t in section.therapies)
+
+
+def build_guide(cancer_type: CancerType, form: GuideForm) -> Guide:
+    """The published findings for ``cancer_type`` the filters ask for, per benefit in order,
+    each benefit's therapies by their best finding (one query)."""
+    choices = form.choices
+    findings = published_findings().filter(cancer_type=cancer_type)
+    if "benefit" in choices:
+        findings = findings.filter(attribute__code=choices["benefit"])
+    if "min" in choices:
+        _, order = form.levels[choices["min"]]
+        findings = findings.filter(
+            evidence_level__direction=EvidenceLevel.Direction.BENEFIT,
+            evidence_level__order__lte=order,
+        )
+    findings = findings.select_related("attribute", "evidence_level", "version__therapy").only(
+        *GUIDE_FINDING_FIELDS
+    )
+    sections = {
+        code: BenefitSection(code, label)
+        for code, label in form.benefits
+        if choices.get("benefit", code) == code
+    }
+    last_updated = None
+    research_url = therapy_url_maker("therapies:subpage", kind=SubPage.Kind.FINDINGS)
+    review_url = therapy_url_maker()
+    therapies: dict[tuple[str, int], TherapyFindings] = {}
+    for finding in findings:
+        version = finding.version
+        code, slug = finding.attribute.code, version.therapy.slug
+        if (code, slug) not in therapies:
+            therapies[code, slug] = TherapyFindings(
+                name=version.name,
+                research_url=f"{research_url(slug)}#{research_anchor(code)}",
+                address=settings.SITE_URL + review_url(slug),
+            )
+            sections[code].therapies.append(therapies[code, slug])
+        therapies[code, slug].findings.append(finding)
+        if version.last_updated and (last_updated is None or version.last_updated > last_updated):
+            last_updated = version.last_updated
+    return Guide(
+        cancer_type=cancer_type, sections=list(sections.values()), last_updated=last_updated
+    )
+
+
+# What the guide reads of a finding and what it points to (not the versions' texts).
+GUIDE_FINDING_FIELDS = [
+    "direction", "outcome", "population", "combined_with", "detail", "order",
+    "attribute__code", "attribute__label", "attribute__order",
+    "evidence_level__code", "evidence_level__label", "evidence_level__badge_text",
+    "evidence_level__direction", "evidence_level__order",
+    "version__name", "version__last_updated", "version__therapy__slug",
+]  # fmt: skip
+
+
+def research_anchor(code: str) -> str:
+    """The id of a benefit's part of a review's research findings page
+    (templates/includes/findings.html)."""
+    return f"findings-{code}"
