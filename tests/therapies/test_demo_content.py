@@ -21,6 +21,7 @@ from therapies.demo import read_demo_content
 from therapies.models import (
     CancerType,
     Category,
+    Finding,
     GlossaryTerm,
     PageReference,
     Reference,
@@ -37,6 +38,7 @@ MODELS = [
     ReviewVersion,
     Rating,
     SubPage,
+    Finding,
     Credit,
     Person,
     Reference,
@@ -68,6 +70,8 @@ def demo_markdown_texts():
             yield f"{review.where}, ratings.{code}", rating["note"]
         for subpage in review.fields["subpages"]:
             yield subpage.where, subpage.fields["body"]
+        for number, finding in enumerate(review.fields["findings"], start=1):
+            yield f"{review.where}, finding number {number}", finding["sources"]
 
 
 @pytest.fixture
@@ -152,9 +156,13 @@ def test_ldn_has_subpages_and_credits(ldn):
     assert len(kinds) >= 2
     assert {"how-it-can-help", "safety", "access"} <= kinds
     findings = ldn.subpages.get(kind="how-it-can-help")
-    assert "Improving treatment outcomes</h2>" in findings.body_html
-    assert "Brain cancer</h3>" in findings.body_html
-    assert 'class="cite"' in findings.body_html
+    assert 'class="cite"' in findings.body_html  # its introduction cites what is not a finding
+    brain = ldn.findings.get(cancer_type__slug="brain-cancer")
+    assert brain.sentence == (
+        "Preliminary evidence of longer survival with radiotherapy among people with high-grade "
+        "gliomas, from one small randomized trial that used a standard rather than a low dose"
+    )
+    assert 'class="cite"' in brain.sources_html
     roles = list(ldn.credits.order_by("order").values_list("role", flat=True))
     assert roles == ["lead_researcher", "clinical_reviewer", "expert_reviewer"]
     assert all(credit.person.is_sample for credit in ldn.credits.all())
@@ -199,6 +207,32 @@ def test_every_demo_review_cites_a_source_for_each_evidence_rating_and_has_its_s
             page = client.get(f"{version.therapy.get_absolute_url()}{kind}/")
             assert page.status_code == 200, (version.therapy.slug, kind)
             assert 'class="cite"' in page.content.decode(), (version.therapy.slug, kind)
+
+
+@pytest.mark.django_db
+def test_every_demo_review_lists_at_least_four_findings_negative_ones_included(client):
+    """Each research sub-page is built from findings (at least four, each with its citations),
+    and the literature's negative results are said as such."""
+    load_demo()
+    for version in ReviewVersion.objects.published().select_related("therapy"):
+        findings = list(version.findings.select_related("attribute", "evidence_level"))
+        assert len(findings) >= 4, version.therapy.slug
+        for finding in findings:
+            finding.full_clean()  # the rules the admin checks
+            assert 'class="cite"' in finding.sources_html, finding
+        html = client.get(f"{version.therapy.get_absolute_url()}how-it-can-help/").content
+        assert html.decode().count('<li class="finding">') == len(findings), version.therapy.slug
+    no_benefit = {
+        (f.version.therapy.slug, f.attribute.code, f.cancer_type.slug)
+        for f in Finding.objects.filter(
+            version__in=ReviewVersion.objects.published(), direction="no_benefit"
+        ).select_related("version__therapy", "attribute", "cancer_type")
+    }
+    assert {
+        ("metformin", "treatment_outcomes", "breast-cancer"),
+        ("omega-3-fatty-acids", "cancer_risk", "cancer-as-a-whole"),
+        ("vitamin-d", "cancer_risk", "cancer-as-a-whole"),
+    } <= no_benefit
 
 
 @pytest.mark.django_db
@@ -354,6 +388,7 @@ def test_every_demo_text_validates(db):
         ),
         *Rating.objects.values_list("note_html", flat=True),
         *SubPage.objects.values_list("body_html", flat=True),
+        *Finding.objects.values_list("sources_html", flat=True),
     ]
     assert not [html for html in stored_html if "-missing" in html]
 
