@@ -251,6 +251,7 @@ def build_review(reference_count=2, reviewer_count=2, name="Low-dose naltrexone"
         population="people with high-grade gliomas",
         detail="from one small randomized trial",
         sources=f"[@{references[0].key}]",
+        order=1,
     )
     FindingFactory(
         version=version,
@@ -261,6 +262,7 @@ def build_review(reference_count=2, reviewer_count=2, name="Low-dose naltrexone"
         outcome="fatigue",
         population="people having radiotherapy",
         sources=f"[@{references[-1].key}, p. 3]",
+        order=2,
     )
     return version
 

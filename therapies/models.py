@@ -246,15 +246,15 @@ class ReviewVersionQuerySet(models.QuerySet):
 
 def search_document(version_model):
     """The weighted words of a version, as an expression on its row: name and alternate
-    names A, summary B, body C, its ratings' notes and its sub-pages D. ``version_model`` is
-    ``ReviewVersion`` (or the migrations' copy of it)."""
+    names A, summary B, body C, its ratings' notes, its sub-pages and its findings D.
+    ``version_model`` is ``ReviewVersion`` (or the migrations' copy of it)."""
     this = version_model.objects.filter(pk=models.OuterRef("pk")).values("pk")
     notes = this.annotate(text=StringAgg("ratings__note", "\n")).values("text")
     subpage_text = Concat(
         "subpages__title", Value("\n"), "subpages__body", output_field=models.TextField()
     )
     subpages = this.annotate(text=StringAgg(subpage_text, "\n")).values("text")
-    return (
+    document = (
         SearchVector("name", weight="A", config="english")
         + SearchVector("alternate_names", weight="A", config="english")
         + SearchVector("summary", weight="B", config="english")
@@ -262,6 +262,21 @@ def search_document(version_model):
         + SearchVector(models.Subquery(notes), weight="D", config="english")
         + SearchVector(models.Subquery(subpages), weight="D", config="english")
     )
+    # The research findings' words, as the sub-page they make used to hold them (the copy of
+    # the model in migrations before findings existed has none).
+    if any(relation.name == "findings" for relation in version_model._meta.related_objects):
+        finding_text = Concat(
+            *(f"findings__{name}" for name in FINDING_WORDS[:1]),
+            *(part for name in FINDING_WORDS[1:] for part in (Value(" "), f"findings__{name}")),
+            output_field=models.TextField(),
+        )
+        findings = this.annotate(text=StringAgg(finding_text, "\n")).values("text")
+        document += SearchVector(models.Subquery(findings), weight="D", config="english")
+    return document
+
+
+# The words of a finding a search finds it by.
+FINDING_WORDS = ["outcome", "population", "combined_with", "detail"]
 
 
 class ReviewVersion(models.Model):

@@ -477,13 +477,15 @@ LABELS_SQL = (
 LABELS_OPTIONS = headline_options(HighlightAll="true")
 # Where the words are, as the stored document's weights say (``index_for_search``): in the
 # summary (B), nothing more to show; in the name or text (A, C), a passage of the text; else
-# of the notes and sub-pages. Long texts are costly to mark, so only what is needed is.
+# of the notes, sub-pages and findings. Long texts are costly to mark, so only what is needed is.
 BODY_SQL, BODY_PARAMS = readable_markdown_sql(f"{VERSION}.body")
 REST_SQL, REST_PARAMS = readable_markdown_sql(
     f"concat_ws(E'\\n', {VERSION}.body, "
     f"(SELECT string_agg(note, E'\\n') FROM ratings_rating WHERE version_id = {VERSION}.id), "
     "(SELECT string_agg(concat_ws(E'\\n', title, body), E'\\n') FROM therapies_subpage "
-    f"WHERE version_id = {VERSION}.id))"
+    f"WHERE version_id = {VERSION}.id), "
+    "(SELECT string_agg(concat_ws(' ', outcome, population, combined_with, detail), E'\\n') "
+    f"FROM therapies_finding WHERE version_id = {VERSION}.id))"
 )
 PASSAGE_SQL = (
     f"CASE WHEN ts_filter({VERSION}.search_document, '{{b}}') @@ {{tsquery}} THEN NULL "

@@ -422,3 +422,11 @@ def test_main_page_query_count_does_not_grow_with_the_findings_it_links_to(
     with django_assert_num_queries(5):
         response = client.get(version.therapy.get_absolute_url())
     assert response.content.decode().count('class="rating-findings-link"') >= 1
+
+
+def test_a_search_finds_a_review_by_the_words_of_its_findings(client):
+    version = build_review()
+    version.save()  # indexed for search, as every step of the workflow saves it
+    html = client.get(reverse("therapies:list") + "?q=gliomas").content.decode()
+    assert version.name in html
+    assert "<mark>gliomas</mark>" in html  # the passage shown is the finding's
