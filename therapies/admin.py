@@ -211,7 +211,7 @@ class FindingInline(VersionContentInline, admin.StackedInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("attribute", "evidence_level")
 
-    @admin.display(description="Reads as (when saved)")
+    @admin.display(description="Reads as")
     def reads_as(self, finding):
         if finding.pk is None:
             return "-"
