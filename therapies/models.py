@@ -578,6 +578,11 @@ class SubPage(models.Model):
             "therapies:subpage", kwargs={"slug": self.version.therapy.slug, "kind": self.kind}
         )
 
+    def clean(self):
+        """Only the research sub-page may have no text: its findings make the page."""
+        if self.kind and self.kind != self.Kind.FINDINGS and not (self.body or "").strip():
+            raise ValidationError({"body": "Write the page's text."})
+
     @property
     def heading(self) -> str:
         if self.title:

@@ -19,7 +19,7 @@ from tests.factories import (
     evidence_level,
     role_user,
 )
-from therapies.models import Finding, ReviewVersion
+from therapies.models import Finding, ReviewVersion, SubPage
 from therapies.rendering import render_version, version_differences
 from therapies.version_diff import diff_versions, version_history
 from therapies.workflow import (
@@ -430,3 +430,10 @@ def test_a_search_finds_a_review_by_the_words_of_its_findings(client):
     html = client.get(reverse("therapies:list") + "?q=gliomas").content.decode()
     assert version.name in html
     assert "<mark>gliomas</mark>" in html  # the passage shown is the finding's
+
+
+def test_only_the_research_sub_page_may_be_left_without_text():
+    version = PublishedVersionFactory()
+    SubPage(version=version, kind="how-it-can-help", body="").full_clean()
+    with pytest.raises(ValidationError, match="Write the page's text"):
+        SubPage(version=version, kind="safety", body=" ").full_clean()
