@@ -24,7 +24,9 @@ from .addresses import therapy_url_maker
 from .models import CancerType, Finding, SubPage, name_in_sentence, published_rule
 
 # Which way a finding points, in words with an icon beside them (never colour alone). No
-# benefit and harm draw as their evidence badges do (ratings.scale).
+# benefit and harm draw as their evidence badges do (ratings.scale); so does a possible benefit
+# with too little evidence to judge, which must never read as a benefit.
+TOO_LITTLE = EvidenceLevel.Direction.TOO_LITTLE
 _ICON = '<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">{}</svg>'
 DIRECTION_ICONS = {
     Finding.Direction.BENEFIT: _ICON.format(
@@ -38,13 +40,16 @@ DIRECTION_ICONS = {
         '<circle cx="8" cy="8" r="6.3" fill="none" stroke="currentColor" stroke-width="1.6"/>'
         '<path d="M8 1.7a6.3 6.3 0 0 1 0 12.6z" fill="currentColor"/>'
     ),
+    TOO_LITTLE: ICONS["too_little"],
 }
 DIRECTION_CLASSES = {
     Finding.Direction.BENEFIT: "benefit",
     Finding.Direction.NO_BENEFIT: "no-benefit",
     Finding.Direction.HARM: "harm",
     Finding.Direction.MIXED: "mixed",
+    TOO_LITTLE: "too-little",
 }
+DIRECTION_WORDS = {**dict(Finding.Direction.choices), TOO_LITTLE: "Too little to judge"}
 # "Best evidence first": the strongest level first, then this order of directions.
 DIRECTION_RANK = Case(
     *(When(direction=value, then=Value(n)) for n, value in enumerate(Finding.Direction.values)),
@@ -57,13 +62,19 @@ def _direction_html(direction: str) -> SafeString:
         '<span class="direction direction-{}">{}{}</span>',
         DIRECTION_CLASSES[direction],
         mark_safe(DIRECTION_ICONS[direction]),
-        Finding.Direction(direction).label,
+        DIRECTION_WORDS[direction],
     )
 
 
 # Which way a finding points: its icon and its words ("No benefit"). Built once: a guide shows
 # hundreds.
-DIRECTIONS_HTML = {direction: _direction_html(direction) for direction in Finding.Direction}
+DIRECTIONS_HTML = {direction: _direction_html(direction) for direction in DIRECTION_WORDS}
+
+
+def shown_direction(direction: str, level: EvidenceLevel) -> str:
+    """Which way a finding is said to point: too little evidence to judge, whatever its
+    direction, when its level says so."""
+    return TOO_LITTLE if level.direction == TOO_LITTLE else direction
 
 
 def evidence_words(direction: str, level: EvidenceLevel) -> str:
@@ -124,7 +135,7 @@ def cancer_evidence(version_ids: list[int], cancer_slug: str) -> dict[int, list[
         evidence.setdefault(finding.version_id, []).append(
             CancerEvidence(
                 benefit=finding.attribute.short_label,
-                direction=finding.direction,
+                direction=shown_direction(finding.direction, finding.evidence_level),
                 words=evidence_words(finding.direction, finding.evidence_level),
             )
         )
@@ -300,7 +311,7 @@ def build_guide(cancer_type: CancerType, form: GuideForm) -> Guide:
             )
         finding.html = format_html(
             '{} <span class="finding-text">{}{}.</span>',
-            DIRECTIONS_HTML[finding.direction],
+            DIRECTIONS_HTML[shown_direction(finding.direction, finding.evidence_level)],
             badges[level_id, finding.direction],
             finding.sentence_rest,
         )

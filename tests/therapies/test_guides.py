@@ -234,7 +234,18 @@ def test_filters_by_benefit_and_minimum_level(client, breast):
 def test_too_little_evidence_to_judge_is_left_out_by_any_minimum_level(client, breast):
     vitamin = PublishedVersionFactory(name="Vitamin C")
     find(vitamin, breast, level="insufficient", outcome="longer survival", population="anyone")
-    assert "Vitamin C" in guide(client, breast).content.decode()
+    html = guide(client, breast).content.decode()
+    vitamin_c = section(html, "treatment_outcomes").split(">Vitamin C<")[1]
+    # A possible benefit nobody has properly tested never reads as a benefit.
+    assert re.search(r"direction-too-little\"><svg.*?</svg>Too little to judge<", vitamin_c)
+    assert ">Benefit<" not in vitamin_c
+    assert "Too little evidence to judge</a>: longer survival among anyone." in vitamin_c
+    index = client.get(reverse("therapies:list"), {"cancer": "breast-cancer"}).content.decode()
+    vitamin_c = index.split(">Vitamin C<")[1]
+    assert (
+        "Too little to judge</span> <span>Treatment outcomes: too little evidence to judge"
+        in vitamin_c
+    )
     assert "Vitamin C" not in guide(client, breast, min="weak").content.decode()
 
 
