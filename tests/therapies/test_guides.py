@@ -17,8 +17,10 @@ from tests.factories import (
     PublishedVersionFactory,
     VersionFactory,
     evidence_level,
+    role_user,
 )
 from therapies.models import Finding, ReviewVersion
+from therapies.workflow import approve_version, publish_version, start_draft, submit_version
 
 pytestmark = pytest.mark.django_db
 
@@ -386,3 +388,21 @@ def test_the_cancer_filter_costs_the_index_one_query(client, django_assert_num_q
     with django_assert_num_queries(4):
         response = client.get(reverse("therapies:list"), {"cancer": "brain"})
     assert response.context["paginator"].count == size
+
+
+def test_a_draft_changes_the_guide_only_once_published_and_then_at_once(client, breast):
+    url = reverse("therapies:cancer_type", args=[breast.slug])
+    assert "Good evidence of no benefit</a> for longer survival" in client.get(url).content.decode()
+    assert client.get(url)["X-Cache"] == "hit"
+    researcher, consultant = role_user("Researcher"), role_user("Clinical consultant")
+    draft = start_draft(ReviewVersion.objects.get(name="Metformin").therapy, researcher)
+    draft.findings.update(outcome="a longer time free of disease")
+    html = client.get(url).content.decode()
+    assert "a longer time free of disease" not in html  # a draft's findings are never shown
+    submit_version(version=draft, by=researcher, change_kind="update", change_summary="Trial.")
+    approve_version(version=draft, by=consultant)
+    assert "a longer time free of disease" not in client.get(url).content.decode()
+    publish_version(version=draft, by=consultant)
+    response = client.get(url)
+    assert "no benefit</a> for a longer time free of disease" in response.content.decode()
+    assert "for longer survival among women with early" not in response.content.decode()
