@@ -175,7 +175,8 @@ def _create_content(count: int = THERAPIES) -> None:
         for k, kind in enumerate(SubPage.Kind.values)
     )
     # Three findings each: two for the first of its cancer types, one for the other, over every
-    # benefit, direction and level; a cancer type's guide lists 200 therapies and 300 findings.
+    # benefit, direction and level; a cancer type has 200 therapies with 300 findings (its
+    # guide shows each benefit's best five, and a benefit's therapies 20 a page).
     strengths = [level for level in levels if level.code in FINDING_LEVELS]
     directions = Finding.Direction.values
     Finding.objects.bulk_create(

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
-from django.db.models import Case, CharField, IntegerField, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, CharField, Count, F, IntegerField, Min, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -175,6 +177,9 @@ class GuideForm(forms.Form):
     and the rest applies."""
 
     FILTERS = ("benefit", "min")
+    # The page of one benefit's therapies (``benefit``): anything but a whole number of 1 or
+    # more asks for the first; a number beyond the last page gets the last.
+    page = forms.CharField(required=False)
 
     benefit = forms.ChoiceField(
         label="Benefit",
@@ -232,9 +237,20 @@ class GuideForm(forms.Form):
             filters.append((f"{label} evidence or stronger", "min"))
         return [(text, self.query_string(without=name)) for text, name in filters]
 
-    def query_string(self, *, without: str) -> str:
-        pairs = [(name, value) for name, value in self.choices.items() if name != without]
+    def query_string(self, *, without: str = "", **changes) -> str:
+        """The query string of the filters in effect, without the field ``without`` and with
+        ``changes``, never an empty field (a filter's removal starts again at page 1)."""
+        values = {name: value for name, value in self.choices.items() if name != without}
+        values.update(changes)
+        pairs = [(name, value) for name in (*self.FILTERS, "page") if (value := values.get(name))]
         return f"?{urlencode(pairs)}" if pairs else "?"
+
+    @property
+    def page_number(self) -> int:
+        try:
+            return max(1, int(self.cleaned_data.get("page") or 1))
+        except ValueError:
+            return 1
 
 
 @dataclass
@@ -252,6 +268,13 @@ class BenefitSection:
     code: str
     label: str
     therapies: list[TherapyFindings] = field(default_factory=list)
+    therapy_count: int = 0  # all the benefit's therapies, shown or not
+    see_all: str = ""  # the query string of the benefit's own pages
+
+    @property
+    def more(self) -> bool:
+        """Whether the overview leaves some of the benefit's therapies for its own pages."""
+        return self.therapy_count > len(self.therapies)
 
 
 @dataclass
@@ -259,25 +282,36 @@ class Guide:
     cancer_type: CancerType
     sections: list[BenefitSection]
     last_updated: object  # date or None: the newest "last updated" of the reviews listed
+    page: Page | None = None  # one benefit's page of therapies; None for the overview
 
     @property
     def cancer_in_sentence(self) -> str:
         return name_in_sentence(self.cancer_type.name)
 
     @property
-    def therapy_count(self) -> int:
-        return len({t.address for section in self.sections for t in section.therapies})
+    def paged(self) -> bool:
+        """Whether this is one benefit's pages (an empty page is falsy: it has no rows)."""
+        return self.page is not None
 
     @property
-    def finding_count(self) -> int:
-        return sum(len(t.findings) for section in self.sections for t in section.therapies)
+    def is_empty(self) -> bool:
+        return not any(section.therapy_count for section in self.sections)
+
+
+# The overview shows each benefit's therapies with the best evidence, a handful each, and leads
+# to the benefit's own pages for the rest: the page stays a page a reader can take in (and
+# print), however many therapies a cancer type has findings for.
+OVERVIEW_SIZE = 5
+PAGE_SIZE = 20
 
 
 def build_guide(cancer_type: CancerType, form: GuideForm) -> Guide:
-    """The published findings for ``cancer_type`` the filters ask for, per benefit in order,
-    each benefit's therapies by their best finding (one query)."""
+    """The published findings for ``cancer_type`` the filters ask for: per benefit in order,
+    its best ``OVERVIEW_SIZE`` therapies (best finding first) and how many there are (one
+    query); or, for one benefit, a page of its therapies (counted, then read: two queries);
+    then those therapies' findings (one query)."""
     choices = form.choices
-    findings = published_findings().filter(cancer_type=cancer_type)
+    findings = Finding.objects.filter(published_rule("version__"), cancer_type=cancer_type)
     if "benefit" in choices:
         findings = findings.filter(attribute__code=choices["benefit"])
     if "min" in choices:
@@ -287,22 +321,61 @@ def build_guide(cancer_type: CancerType, form: GuideForm) -> Guide:
             evidence_level__order__lte=order,
         )
     sections = {
-        code: BenefitSection(code, label)
+        code: BenefitSection(code, label, see_all=form.query_string(benefit=code))
         for code, label in form.benefits
         if choices.get("benefit", code) == code
     }
-    last_updated = None
+    # Each benefit's therapies, each ranked by its best finding (level, then direction).
+    ranked = (
+        findings.order_by()
+        .values("attribute__code", "version_id", "version__name", "version__therapy__slug")
+        .annotate(best=Min(F("evidence_level__order") * 10 + DIRECTION_RANK))
+    )
+    best_first = ("best", "version__name", "version_id")
+    page = None
+    if "benefit" in choices:
+        page = Paginator(ranked.order_by(*best_first), PAGE_SIZE).get_page(form.page_number)
+        rows = list(page.object_list)
+        sections[choices["benefit"]].therapy_count = page.paginator.count
+    else:
+        rows = list(
+            ranked.annotate(
+                rank=Window(RowNumber(), partition_by=F("attribute__code"), order_by=best_first),
+                therapy_count=Window(Count("*"), partition_by=F("attribute__code")),
+            )
+            .filter(rank__lte=OVERVIEW_SIZE)
+            .order_by("attribute__code", "rank")
+        )
+        for row in rows:
+            sections[row["attribute__code"]].therapy_count = row["therapy_count"]
     research_url = therapy_url_maker("therapies:subpage", kind=SubPage.Kind.FINDINGS)
     review_url = therapy_url_maker()
-    therapies: dict[tuple[str, str], TherapyFindings] = {}
+    therapies: dict[tuple[str, int], TherapyFindings] = {}
+    for row in rows:
+        code, slug = row["attribute__code"], row["version__therapy__slug"]
+        therapies[code, row["version_id"]] = TherapyFindings(
+            name=row["version__name"],
+            research_url=f"{research_url(slug)}#{research_anchor(code)}",
+            address=settings.SITE_URL + review_url(slug),
+        )
+        sections[code].therapies.append(therapies[code, row["version_id"]])
+    last_updated = None
     levels: dict[int, EvidenceLevel] = {}
     badges: dict[tuple[int, str], SafeString] = {}
     methodology = reverse("ratings:methodology")
-    for row in findings.values_list(*GUIDE_FINDING_FIELDS):
+    shown = (
+        findings.filter(version__in={version for _, version in therapies})
+        .order_by(*published_findings().query.order_by)
+        .values_list(*GUIDE_FINDING_FIELDS)
+    )
+    for row in shown if therapies else []:
+        code, version_id = row[5], row[7]
+        if (code, version_id) not in therapies:
+            continue  # a finding of a therapy shown under another benefit only
         finding = GuideFinding(*row[:5])
-        code, level_id, name, updated, slug = row[5:10]
+        level_id, updated = row[6], row[8]
         if level_id not in levels:
-            fields = dict(zip(["code", "label", "badge_text", "direction"], row[10:], strict=True))
+            fields = dict(zip(["code", "label", "badge_text", "direction"], row[9:], strict=True))
             levels[level_id] = EvidenceLevel(id=level_id, **fields)
         finding.evidence_level = levels[level_id]
         if (level_id, finding.direction) not in badges:
@@ -315,18 +388,14 @@ def build_guide(cancer_type: CancerType, form: GuideForm) -> Guide:
             badges[level_id, finding.direction],
             finding.sentence_rest,
         )
-        if (code, slug) not in therapies:
-            therapies[code, slug] = TherapyFindings(
-                name=name,
-                research_url=f"{research_url(slug)}#{research_anchor(code)}",
-                address=settings.SITE_URL + review_url(slug),
-            )
-            sections[code].therapies.append(therapies[code, slug])
-        therapies[code, slug].findings.append(finding)
+        therapies[code, version_id].findings.append(finding)
         if updated and (last_updated is None or updated > last_updated):
             last_updated = updated
     return Guide(
-        cancer_type=cancer_type, sections=list(sections.values()), last_updated=last_updated
+        cancer_type=cancer_type,
+        sections=list(sections.values()),
+        last_updated=last_updated,
+        page=page,
     )
 
 
@@ -334,8 +403,7 @@ def build_guide(cancer_type: CancerType, form: GuideForm) -> Guide:
 # order ``build_guide`` reads them: the finding, where it belongs, its level.
 GUIDE_FINDING_FIELDS = [
     "direction", "outcome", "population", "combined_with", "detail",
-    "attribute__code", "evidence_level_id", "version__name", "version__last_updated",
-    "version__therapy__slug",
+    "attribute__code", "evidence_level_id", "version_id", "version__last_updated",
     "evidence_level__code", "evidence_level__label", "evidence_level__badge_text",
     "evidence_level__direction",
 ]  # fmt: skip

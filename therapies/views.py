@@ -28,7 +28,7 @@ from .contact import (
     prefilled,
     send_contact_message,
 )
-from .guides import GuideForm, build_guide
+from .guides import OVERVIEW_SIZE, GuideForm, build_guide
 from .models import AuditEntry, CancerType, GlossaryTerm, ReviewVersion
 from .pages import main_page_context, review_context, subpage_context
 from .rating_history import rating_timelines
@@ -353,7 +353,7 @@ class CancerTypeGuideView(TemplateView):
 
     template_name = "therapies/cancer_type_guide.html"
     # The page cache keys on these (cancerchoices.middleware).
-    cached_query = GuideForm.FILTERS
+    cached_query = (*GuideForm.FILTERS, "page")
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -365,10 +365,20 @@ class CancerTypeGuideView(TemplateView):
     def get_context_data(self, **kwargs):
         cancer_type = get_object_or_404(CancerType, slug=self.kwargs["slug"])
         form = GuideForm(self.request.GET)
+        guide = build_guide(cancer_type, form)
+        pages = {}
+        if guide.page and guide.page.has_previous():
+            pages["previous_page_query"] = form.query_string(page=guide.page.previous_page_number())
+        if guide.page and guide.page.has_next():
+            pages["next_page_query"] = form.query_string(page=guide.page.next_page_number())
         return super().get_context_data(
             cancer_type=cancer_type,
             form=form,
-            guide=build_guide(cancer_type, form),
+            guide=guide,
+            guide_address=settings.SITE_URL
+            + reverse("therapies:cancer_type", args=[cancer_type.slug]),
+            overview_size=OVERVIEW_SIZE,
+            **pages,
             today=timezone.localdate(),
             **kwargs,
         )

@@ -47,6 +47,8 @@ def public_pages() -> dict[str, str]:
         "cancer-type-guide": reverse("therapies:cancer_type", args=[cancer.slug]),
         "cancer-type-guide-filtered": reverse("therapies:cancer_type", args=[cancer.slug])
         + "?benefit=side_effects&min=nonsense",
+        "cancer-type-guide-benefit": reverse("therapies:cancer_type", args=[cancer.slug])
+        + "?benefit=treatment_outcomes&page=2",
         "therapy": therapy.get_absolute_url(),
         **{
             f"subpage-{page.kind}": reverse("therapies:subpage", args=[therapy.slug, page.kind])

@@ -16,6 +16,10 @@ def test_a_guide_fits_the_screen(live_server, page, screenshot_dir, width):
     for name, url in [
         ("guide", reverse("therapies:cancer_type", args=[cancer.slug])),
         ("guide-filtered", reverse("therapies:cancer_type", args=[cancer.slug]) + "?min=x"),
+        (
+            "guide-benefit",
+            reverse("therapies:cancer_type", args=[cancer.slug]) + "?benefit=side_effects",
+        ),
         ("guides", reverse("therapies:cancer_types")),
         ("index-cancer", reverse("therapies:list") + f"?cancer={cancer.slug}"),
     ]:
@@ -67,5 +71,24 @@ def test_a_guide_prints_as_a_handout(live_server, page, screenshot_dir):
     assert page.get_by_text(f"Review: {address}").is_visible()
     assert page.locator(".review-address").count() == 6  # Melatonin under two benefits
     assert page.locator(".print-source").is_visible()
+    # The overview says on paper that it shows each benefit's best, and where the rest are.
+    guide_address = settings.SITE_URL + reverse("therapies:cancer_type", args=[cancer.slug])
+    part = page.locator(".guide-part")
+    assert part.is_visible()
+    assert "the 5 therapies with the best evidence" in part.inner_text()
+    assert guide_address in part.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 800
     page.screenshot(path=str(screenshot_dir / "guide-print.png"), full_page=True)
+
+    # One benefit's page prints as a part of the guide, and says so.
+    page.goto(
+        live_server.url
+        + reverse("therapies:cancer_type", args=[cancer.slug])
+        + "?benefit=side_effects"
+    )
+    assert page.locator(".guide-part").inner_text() == (
+        "Part of the guide: managing side effects and promoting wellness only. "
+        f"The whole guide: {guide_address}"
+    )
+    assert page.locator(".review-address").count() == 2
+    page.screenshot(path=str(screenshot_dir / "guide-benefit-print.png"), full_page=True)

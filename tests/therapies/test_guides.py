@@ -148,7 +148,11 @@ def test_a_guide_lists_each_benefits_therapies_best_evidence_first(client, breas
     assert headings == ["treatment_outcomes", "body_terrain", "side_effects", "cancer_risk"]
     assert "No findings for this benefit in breast cancer." in section(html, "body_terrain")
     assert "Ginger" not in html
-    assert "5 therapies, 6 findings" in html
+    assert '<p class="meta guide-count">4 therapies with findings</p>' in outcomes
+    assert '<p class="meta guide-count">2 therapies with findings</p>' in section(
+        html, "side_effects"
+    )
+    assert "See all" not in html  # five or fewer a benefit: all shown
 
 
 def test_each_finding_says_which_way_it_points_in_words_with_an_icon(client, breast):
@@ -230,7 +234,7 @@ def test_filters_by_benefit_and_minimum_level(client, breast):
     assert "Modest evidence or stronger" in html
     html = guide(client, breast, benefit="treatment_outcomes", min="strong").content.decode()
     assert "No findings at the level you chose for this benefit in breast cancer." in html
-    assert "0 therapies, 0 findings" in html
+    assert "<strong>0 therapies</strong> with findings for improving treatment" in html
 
 
 def test_too_little_evidence_to_judge_is_left_out_by_any_minimum_level(client, breast):
@@ -329,17 +333,94 @@ def catalogue(size: int):
 
 
 @pytest.mark.parametrize("size", [2, 30], ids=["small", "large"])
-@pytest.mark.parametrize("params", [{}, {"benefit": "side_effects", "min": "good"}])
+@pytest.mark.parametrize(
+    ("params", "queries"),
+    [({}, 4), ({"benefit": "side_effects", "min": "good"}, 5), ({"benefit": "side_effects"}, 5)],
+    ids=["overview", "benefit-filtered", "benefit"],
+)
 def test_guide_query_count_does_not_grow_with_content(
-    client, django_assert_num_queries, size, params
+    client, django_assert_num_queries, size, params, queries
 ):
     cancer = catalogue(size)
     url = reverse("therapies:cancer_type", args=[cancer.slug])
-    # The cancer type, the filters' choices (benefits and levels), the findings with their
-    # therapies.
-    with django_assert_num_queries(3):
+    # The cancer type, the filters' choices (benefits and levels); for the overview, each
+    # benefit's best therapies with how many it has (one query, ranked in the database); for
+    # one benefit, the paginator's count and the page's therapies; then those therapies'
+    # findings.
+    with django_assert_num_queries(queries):
         response = client.get(url, params)
     assert response.status_code == 200
+    assert response.content.decode().count('<ul class="guide-findings">') == (
+        min(size, 5) * 2 if not params else min(size // 2 if "min" in params else size, 20)
+    )
+
+
+def test_the_overview_shows_each_benefits_five_best_and_leads_to_all_of_them(client):
+    cancer = catalogue(12)
+    html = guide(client, cancer).content.decode()
+    outcomes = section(html, "treatment_outcomes")
+    # The even-numbered therapies have good evidence of benefit, the odd ones modest of none.
+    assert therapy_names(outcomes) == [f"Therapy {n:02}" for n in (0, 2, 4, 6, 8)]
+    assert "12 therapies with findings: the 5 with the best evidence" in outcomes
+    assert (
+        '<a href="?benefit=treatment_outcomes">See all 12 therapies with findings for '
+        "improving treatment outcomes</a>"
+    ) in outcomes
+    # A therapy listed under one benefit only shows that benefit's findings there.
+    assert outcomes.count("<li>") == 5 + 5
+    html = guide(client, cancer, min="modest").content.decode()
+    assert 'href="?benefit=side_effects&amp;min=modest">See all 12' in html
+    # In print, the overview says it is the best of each benefit, and where the rest are.
+    address = settings.SITE_URL + reverse("therapies:cancer_type", args=[cancer.slug])
+    assert (
+        '<p class="print-only guide-part">For each benefit, the 5 therapies with the best '
+        f"evidence; the guide online lists them all: {address}</p>"
+    ) in html
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "first"),
+    [
+        (None, 20, "Therapy 00"),
+        ("1", 20, "Therapy 00"),
+        ("2", 4, "Therapy 17"),  # good evidence (even numbers) first, then modest
+        ("0", 20, "Therapy 00"),
+        ("-3", 20, "Therapy 00"),
+        ("abc", 20, "Therapy 00"),
+        ("99", 4, "Therapy 17"),
+    ],
+)
+def test_one_benefit_is_paged_twenty_therapies_at_a_time(client, page, shown, first):
+    cancer = catalogue(24)
+    response = guide(client, cancer, benefit="side_effects", **({"page": page} if page else {}))
+    html = response.content.decode()
+    names = therapy_names(html)
+    assert len(names) == shown
+    assert names[0] == first
+    assert "<strong>24 therapies</strong> with findings for managing side effects" in html
+    number = 2 if shown == 4 else 1
+    assert f"page {number} of 2" in html
+    if number == 1:
+        assert 'href="?benefit=side_effects&amp;page=2" rel="next">Next</a>' in html
+        assert 'rel="prev"' not in html
+    else:
+        assert 'href="?benefit=side_effects&amp;page=1" rel="prev">Previous</a>' in html
+        assert 'rel="next"' not in html
+        assert "(therapies 21 to 24 of 24)" in html
+    assert "See all" not in html
+    # Removing the benefit leads back to the overview, without a page.
+    assert 'href="?">Remove' in html
+
+
+def test_one_benefit_on_one_page_has_no_pages_and_prints_as_a_part(client, breast):
+    html = guide(client, breast, benefit="side_effects", page="3").content.decode()
+    assert therapy_names(html) == ["Yoga", "Melatonin"]
+    assert 'class="pagination"' not in html
+    address = settings.SITE_URL + reverse("therapies:cancer_type", args=[breast.slug])
+    assert (
+        "Part of the guide: managing side effects and promoting wellness only. "
+        f"The whole guide: {address}</p>"
+    ) in html
 
 
 @pytest.mark.parametrize("size", [2, 30], ids=["small", "large"])
