@@ -1,5 +1,6 @@
-"""The cancer-type guides: for one cancer type, every therapy with published findings for it,
-per benefit, best evidence first; and what the index says of a therapy for a cancer type.
+"""The cancer-type guides: for one cancer type, the therapies with published findings for it,
+per benefit, best evidence first (each benefit's best few, and all of them a page at a time on
+the benefit's own pages); and what the index says of a therapy for a cancer type.
 
 A therapy counts for a cancer type only where a published finding names that cancer type
 (``Finding``), never because its review is tagged with it: a tag says the review discusses a

@@ -348,8 +348,9 @@ class CancerTypeListView(TemplateView):
 
 
 class CancerTypeGuideView(TemplateView):
-    """A cancer-type guide (therapies.guides): per benefit, every therapy with published
-    findings for the cancer type, best evidence first; filtered by benefit and level."""
+    """A cancer-type guide (therapies.guides): per benefit, the therapies with published
+    findings for the cancer type, best evidence first, each benefit's best few on the overview
+    and all of them, paged, on its own; filtered by benefit and level."""
 
     template_name = "therapies/cancer_type_guide.html"
     # The page cache keys on these (cancerchoices.middleware).
