@@ -22,6 +22,8 @@ PUBLIC = {
     "home": "/",
     "therapy": "/therapies/low-dose-naltrexone/",
     "findings": "/therapies/metformin/how-it-can-help/",
+    "rating-timeline": "/therapies/metformin/ratings/",
+    "cancer-type-guide": "/cancer-types/breast-cancer/",
     "index-search": "/therapies/?q=meltonin",
     "search-not-reviewed": "/therapies/?q=ivermectin",
     "compare": "/compare/?therapies=metformin,melatonin,exercise",
