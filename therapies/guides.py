@@ -17,13 +17,13 @@ from django.db.models import Case, CharField, Count, F, IntegerField, Min, Value
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from ratings.models import Attribute, EvidenceLevel, badge_words
 from ratings.scale import ICONS, badge_html
 
 from .addresses import therapy_url_maker
+from .filters import FilterForm
 from .models import CancerType, Finding, SubPage, name_in_sentence, published_rule
 
 # Which way a finding points, in words with an icon beside them (never colour alone). No
@@ -173,14 +173,11 @@ def guide_choices() -> tuple[list[tuple[str, str]], dict[str, tuple[str, int]]]:
     return benefits, levels
 
 
-class GuideForm(forms.Form):
+class GuideForm(FilterForm):
     """A guide's filters, bound to the query string; what cannot be used is named on the page
     and the rest applies."""
 
     FILTERS = ("benefit", "min")
-    # The page of one benefit's therapies (``benefit``): anything but a whole number of 1 or
-    # more asks for the first; a number beyond the last page gets the last.
-    page = forms.CharField(required=False)
 
     benefit = forms.ChoiceField(
         label="Benefit",
@@ -210,22 +207,6 @@ class GuideForm(forms.Form):
         ]
         self.is_valid()
 
-    @property
-    def choices(self) -> dict:
-        """The filters in effect: asked for, valid, not empty."""
-        return {
-            name: self.cleaned_data[name] for name in self.FILTERS if self.cleaned_data.get(name)
-        }
-
-    @property
-    def error_list(self) -> list[tuple[str, str]]:
-        """(id, message) for each error; the first about a field has the id its control names."""
-        return [
-            ("" if n else f"id_{name}_error", message)
-            for name in self.FILTERS
-            for n, message in enumerate(self.errors.get(name, []))
-        ]
-
     def active_filters(self) -> list[tuple[str, str]]:
         """(what it is, the query string without it) for each filter in effect."""
         choices = self.choices
@@ -236,22 +217,7 @@ class GuideForm(forms.Form):
         if "min" in choices:
             label = self.levels[choices["min"]][0]
             filters.append((f"{label} evidence or stronger", "min"))
-        return [(text, self.query_string(without=name)) for text, name in filters]
-
-    def query_string(self, *, without: str = "", **changes) -> str:
-        """The query string of the filters in effect, without the field ``without`` and with
-        ``changes``, never an empty field (a filter's removal starts again at page 1)."""
-        values = {name: value for name, value in self.choices.items() if name != without}
-        values.update(changes)
-        pairs = [(name, value) for name in (*self.FILTERS, "page") if (value := values.get(name))]
-        return f"?{urlencode(pairs)}" if pairs else "?"
-
-    @property
-    def page_number(self) -> int:
-        try:
-            return max(1, int(self.cleaned_data.get("page") or 1))
-        except ValueError:
-            return 1
+        return [(text, self.query_string(**{name: None})) for text, name in filters]
 
 
 @dataclass
@@ -335,7 +301,8 @@ def build_guide(cancer_type: CancerType, form: GuideForm) -> Guide:
     best_first = ("best", "version__name", "version_id")
     page = None
     if "benefit" in choices:
-        page = Paginator(ranked.order_by(*best_first), PAGE_SIZE).get_page(form.page_number)
+        paginator = Paginator(ranked.order_by(*best_first), PAGE_SIZE)
+        page = paginator.get_page(form.cleaned_data["page"])
         rows = list(page.object_list)
         sections[choices["benefit"]].therapy_count = page.paginator.count
     else:

@@ -39,12 +39,12 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Greatest, Lower
-from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from ratings.models import Attribute, Rating
 
 from .addresses import therapy_url_maker
+from .filters import FilterForm
 from .guides import CancerEvidence, cancer_evidence
 from .models import CancerType, Category, Finding, ReviewVersion, name_in_sentence
 
@@ -116,18 +116,7 @@ def filter_choices() -> tuple[dict, dict, dict]:
     return choices["category"], choices["cancer"], choices["attribute"]
 
 
-class PageNumberField(forms.Field):
-    """A page number: anything that is not a whole number of 1 or more asks for the first page
-    (a number beyond the last page is the paginator's to settle)."""
-
-    def to_python(self, value):
-        try:
-            return max(1, int(value))
-        except (TypeError, ValueError):
-            return 1
-
-
-class SearchForm(forms.Form):
+class SearchForm(FilterForm):
     """The index's search, filters and sort, bound to the query string (the template writes
     the controls: ``therapies/includes/select.html``)."""
 
@@ -188,7 +177,6 @@ class SearchForm(forms.Form):
             "invalid_choice": "We cannot sort that way, so we used our suggested order."
         },
     )
-    page = PageNumberField(required=False)
 
     def __init__(self, data, *, choices=None):
         super().__init__(data)
@@ -217,25 +205,6 @@ class SearchForm(forms.Form):
         return data
 
     @property
-    def choices(self) -> dict:
-        """The filters in effect: what was asked for and is valid, without empty values."""
-        return {
-            name: self.cleaned_data[name]
-            for name in self.FILTERS
-            if self.cleaned_data.get(name) not in (None, "")
-        }
-
-    @property
-    def error_list(self) -> list[tuple[str, str]]:
-        """(id, message) for each error, those about the form as a whole first; the first
-        message about a field has the id its control's ``aria-describedby`` names."""
-        listed = [("", message) for message in self.non_field_errors()]
-        for name in self.FILTERS:
-            for n, message in enumerate(self.errors.get(name, [])):
-                listed.append(("" if n else f"id_{name}_error", message))
-        return listed
-
-    @property
     def ordering(self) -> str:
         """The sort order in effect: one that cannot apply falls back to the default."""
         choices = self.choices
@@ -254,18 +223,6 @@ class SearchForm(forms.Form):
         return bool(self.errors) or any(
             name in self.choices for name in ("category", "cancer", "attribute", "min", "sort")
         )
-
-    def query_string(self, **changes) -> str:
-        """The query string of the filters in effect, with ``changes`` (None drops a field),
-        and never an empty field: for the links the page writes."""
-        values = {name: self.data.get(name) for name in self.choices}
-        values.update(changes)
-        pairs = [
-            (name, value)
-            for name in (*self.FILTERS, "page")
-            if (value := values.get(name)) not in (None, "")
-        ]
-        return f"?{urlencode(pairs)}" if pairs else "?"
 
     def active_filters(self) -> list[tuple[str, str]]:
         """(what it is, the query string without it) for each filter in effect."""
