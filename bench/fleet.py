@@ -34,7 +34,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,7 +46,13 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
 from tests.replica import streaming_pair
-from tests.servers import PROJECT, gunicorn, production_server_env, redis_server, tcp_postgres
+from tests.servers import (
+    background_worker,
+    gunicorn,
+    production_server_env,
+    redis_server,
+    tcp_postgres,
+)
 
 THERAPIES = 40
 BOUND = 1.0  # seconds: the target for a new page on every server, and the stale-read bound
@@ -137,37 +142,14 @@ def workers(env: dict, folder: Path, count: int = 2):
     SIGTERM, so each finishes its job."""
     outbox = folder / "outbox"
     (folder / "fleet_worker_settings.py").write_text(WORKER_SETTINGS.format(outbox=str(outbox)))
-    worker_env = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "fleet_worker_settings"}
+    worker_env = {**env, "DJANGO_SETTINGS_MODULE": "fleet_worker_settings"}
     worker_env["PYTHONPATH"] = str(folder)
-    worker_env.pop("DATABASE_REPLICA_URL", None)
+    worker_env["DATABASE_REPLICA_URL"] = ""  # the primary only, whatever the shell says
     with ExitStack() as stack:
-        processes = []
         for n in range(1, count + 1):
             log = stack.enter_context((folder / f"worker-{n}.log").open("w"))
-            command = [
-                sys.executable,
-                "manage.py",
-                "procrastinate",
-                "worker",
-                "--name",
-                f"host-{n}",
-            ]
-            processes.append(
-                subprocess.Popen(
-                    command, cwd=PROJECT, env=worker_env, stdout=log, stderr=subprocess.STDOUT
-                )
-            )
-        try:
-            yield outbox
-        finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stack.enter_context(background_worker(worker_env, log, name=f"host-{n}"))
+        yield outbox
 
 
 def emails_sent(outbox: Path, timeout: float = 60) -> dict[str, int]:

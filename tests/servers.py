@@ -123,6 +123,29 @@ def gunicorn(
 
 
 @contextmanager
+def background_worker(env: dict, log, name: str | None = None):
+    """``manage.py procrastinate worker`` on every queue (``name``: as on a host of its own),
+    with ``env`` added to this process's environment; stopped with SIGTERM, so it finishes its
+    job, unless it has already exited (a test may kill it)."""
+    command = [sys.executable, "manage.py", "procrastinate", "worker"]
+    if name:
+        command += ["--name", name]
+    process = subprocess.Popen(
+        command, cwd=PROJECT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
 def redis_server(folder: Path):
     """A throwaway Redis on a free loopback port, with nothing saved to disk; yields its URL."""
     ensure_debian_package("redis-server", "redis-server")

@@ -2,11 +2,7 @@
 is due; an e-mail whose sending fails is sent again; tests run queued jobs with ``run_jobs``."""
 
 import datetime
-import os
 import smtplib
-import subprocess
-import sys
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
@@ -19,7 +15,7 @@ from procrastinate.contrib.django.models import ProcrastinateEvent, Procrastinat
 from cancerchoices.cache import public_content_generation
 from cancerchoices.tasks import defer
 from tests.factories import PublishedVersionFactory, member
-from tests.servers import PROJECT, database_url, wait_until
+from tests.servers import background_worker, database_url, wait_until
 from therapies import tasks
 from therapies.models import ReviewVersion
 from therapies.notifications import notify_transition
@@ -48,27 +44,6 @@ def approved_draft() -> ReviewVersion:
     return approve_version(version=draft, by=member("Clinical consultant", "carl"))
 
 
-@contextmanager
-def worker(env: dict, log):
-    """``manage.py procrastinate worker`` on every queue, stopped (SIGTERM) when done."""
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "procrastinate", "worker"],
-        cwd=PROJECT,
-        env={**os.environ, **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.mark.servers
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_process_sends_email_and_publishes_what_is_due(tmp_path):
@@ -94,7 +69,7 @@ def test_a_worker_process_sends_email_and_publishes_what_is_due(tmp_path):
         return ReviewVersion.objects.filter(pk=draft.pk, state=State.PUBLISHED).exists()
 
     log_path = tmp_path / "worker.log"
-    with log_path.open("w") as log, worker(env, log):
+    with log_path.open("w") as log, background_worker(env, log):
         try:
             wait_until(sent, 90, "the e-mail")
             # On starting, a worker queues the periodic job of the minute just begun.

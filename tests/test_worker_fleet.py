@@ -5,13 +5,10 @@ a job (sending an e-mail, publishing a version) leaves the work to the other, wh
 once."""
 
 import datetime
-import os
 import re
 import select
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from contextlib import ExitStack, contextmanager
@@ -23,7 +20,14 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.factories import build_review, member
-from tests.servers import PROJECT, database_url, fetch, gunicorn, redis_server, wait_until
+from tests.servers import (
+    background_worker,
+    database_url,
+    fetch,
+    gunicorn,
+    redis_server,
+    wait_until,
+)
 from therapies.models import ReviewVersion
 from therapies.notifications import notify_transition
 from therapies.workflow import approve_version, schedule_version, start_draft, submit_version
@@ -67,26 +71,9 @@ def worker_env(tmp_path: Path, mail: str, **extra) -> dict:
 
 @contextmanager
 def worker(name: str, env: dict, log: Path):
-    """``manage.py procrastinate worker --name NAME`` on every queue, as on a host of its own;
-    stopped with SIGTERM (finishing its job) unless the test killed it."""
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "procrastinate", "worker", "--name", name],
-            cwd=PROJECT,
-            env={**os.environ, **env},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+    """A background worker named as a host of its own, its output in ``log``."""
+    with log.open("w") as output, background_worker(env, output, name=name) as process:
+        yield process
 
 
 def logs(folder: Path) -> str:
